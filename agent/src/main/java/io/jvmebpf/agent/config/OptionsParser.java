@@ -1,0 +1,104 @@
+package io.jvmebpf.agent.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Parses {@code key=value,key=value} as async-profiler does: every error is collected before
+ * answering, and nothing falls back to a default silently. A bare word after a list option
+ * continues its list, so {@code syscalls=read,write,out=/tmp/r} traces read and write.
+ */
+public final class OptionsParser {
+  private final Predicate<String> knownSyscall;
+
+  /** @param knownSyscall whether a name is a syscall of this machine's architecture */
+  public OptionsParser(Predicate<String> knownSyscall) {
+    this.knownSyscall = knownSyscall;
+  }
+
+  /** The outcome of parsing: the options, or every problem found in them. */
+  public sealed interface Result permits Valid, Invalid {}
+
+  public record Valid(AgentOptions options) implements Result {}
+
+  public record Invalid(List<String> errors) implements Result {}
+
+  public Result parse(String text) {
+    AgentOptions defaults = AgentOptions.defaults();
+    Path out = defaults.out();
+    boolean syscalls = defaults.syscalls();
+    Set<String> filter = new LinkedHashSet<>();
+    String log = defaults.log();
+    boolean debug = defaults.debug();
+    List<String> errors = new ArrayList<>();
+    String listKey = null;
+
+    for (String token : text == null ? new String[0] : text.split(",")) {
+      if (token.isBlank()) {
+        continue;
+      }
+      int eq = token.indexOf('=');
+      String key = eq < 0 ? null : token.substring(0, eq).trim();
+      String value = eq < 0 ? token.trim() : token.substring(eq + 1).trim();
+      if (key == null) {
+        if ("syscalls".equals(listKey)) {
+          addSyscall(value, filter, errors);
+        } else {
+          errors.add("option '" + value + "' has no value; write it as key=value");
+        }
+        continue;
+      }
+      listKey = null;
+      switch (key) {
+        case "out" -> {
+          if (value.isEmpty()) {
+            errors.add("out= needs a folder");
+          } else {
+            out = Path.of(value);
+          }
+        }
+        case "syscalls" -> {
+          switch (value) {
+            case "on", "all" -> syscalls = true;
+            case "off" -> syscalls = false;
+            default -> {
+              syscalls = true;
+              listKey = "syscalls";
+              addSyscall(value, filter, errors);
+            }
+          }
+        }
+        case "log" -> {
+          if (value.isEmpty()) {
+            errors.add("log= needs stderr, none or a file path");
+          } else {
+            log = value;
+          }
+        }
+        case "loglevel" -> {
+          switch (value) {
+            case "info" -> debug = false;
+            case "debug" -> debug = true;
+            default -> errors.add("loglevel=" + value + " is not one of info, debug");
+          }
+        }
+        default -> errors.add("unknown option '" + key + "' (known: out, syscalls, log, loglevel)");
+      }
+    }
+    return errors.isEmpty()
+        ? new Valid(new AgentOptions(out, syscalls, Set.copyOf(filter), log, debug))
+        : new Invalid(List.copyOf(errors));
+  }
+
+  private void addSyscall(String name, Set<String> filter, List<String> errors) {
+    if (knownSyscall.test(name)) {
+      filter.add(name);
+    } else {
+      errors.add("syscalls=: '" + name + "' is not a syscall of this architecture");
+    }
+  }
+}

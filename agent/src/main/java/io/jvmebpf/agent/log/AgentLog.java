@@ -1,0 +1,58 @@
+package io.jvmebpf.agent.log;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The agent's one logger: single lines prefixed {@code [jvm-ebpf]}, never a stack trace, to stderr
+ * (the default), a file ({@code log=FILE}) or nowhere ({@code log=none}). Debug lines, libbpf's own
+ * output among them, appear only with {@code loglevel=debug}.
+ */
+public final class AgentLog {
+  private static final String PREFIX = "[jvm-ebpf] ";
+
+  private final String target;
+  private final boolean debug;
+
+  public AgentLog(String target, boolean debug) {
+    this.target = target;
+    this.debug = debug;
+  }
+
+  public static AgentLog stderr() {
+    return new AgentLog("stderr", false);
+  }
+
+  public void info(String message) {
+    write(message);
+  }
+
+  public void debug(String message) {
+    if (debug) {
+      write("debug: " + message);
+    }
+  }
+
+  public boolean isDebug() {
+    return debug;
+  }
+
+  private synchronized void write(String message) {
+    String line = PREFIX + message.replace('\n', ' ');
+    switch (target) {
+      case "none" -> { }
+      case "stderr" -> System.err.println(line);
+      default -> {
+        try {
+          Files.writeString(Path.of(target), line + System.lineSeparator(), StandardCharsets.UTF_8,
+              StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException | RuntimeException e) {
+          System.err.println(line);
+        }
+      }
+    }
+  }
+}

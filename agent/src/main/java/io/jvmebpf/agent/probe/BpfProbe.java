@@ -1,0 +1,98 @@
+package io.jvmebpf.agent.probe;
+
+import io.jvmebpf.bpf.BpfMap;
+import io.jvmebpf.bpf.BpfObject;
+import io.jvmebpf.bpf.BpfProgram;
+import io.jvmebpf.bpf.BpfException;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The lifecycle every BPF-backed probe shares: open its bundled object, write its configuration
+ * struct (the object's only read-only global) and map sizes, load, check the maps against the
+ * Java mirrors of their structs, attach every program. Subclasses say only what differs.
+ */
+public abstract class BpfProbe implements Probe {
+  private final String objectName;
+  private BpfObject object;
+
+  /** @param objectName the {@code NAME} of {@code bpf/src/main/bpf/NAME.bpf.c} */
+  protected BpfProbe(String objectName) {
+    this.objectName = objectName;
+  }
+
+  @Override
+  public final void start(ProbeContext context) {
+    BpfObject opened = BpfObject.openBundled(objectName);
+    try {
+      configure(opened.readOnlyData(), opened, context);
+      opened.load();
+      checkLayouts(opened);
+      opened.attachAll();
+      object = opened;
+      started(opened, context);
+    } catch (RuntimeException e) {
+      object = null;
+      opened.close();
+      throw e;
+    }
+  }
+
+  /** Writes the configuration struct into {@code rodata} and sizes maps, before load. */
+  protected abstract void configure(MemorySegment rodata, BpfObject object, ProbeContext context);
+
+  /** Checks the loaded maps' key and value sizes against their Java mirrors. */
+  protected abstract void checkLayouts(BpfObject object);
+
+  /** Runs once everything is attached: open ring buffers, start pollers. */
+  protected void started(BpfObject object, ProbeContext context) {}
+
+  /** Runs before the object is closed: stop pollers, drain ring buffers. */
+  protected void stopping() {}
+
+  /** The loaded object, or null when the probe is not running. */
+  protected final BpfObject object() {
+    return object;
+  }
+
+  protected static void requireSize(BpfMap map, long keySize, long valueSize) {
+    if (map.keySize() != keySize || map.valueSize() != valueSize) {
+      throw new BpfException(
+          0,
+          "map " + map.name() + " has " + map.keySize() + "-byte keys and " + map.valueSize()
+              + "-byte values but the agent expects " + keySize + " and " + valueSize
+              + ": the BPF object and its Java mirror disagree (rebuild with bpf/build-bpf.sh)");
+    }
+  }
+
+  @Override
+  public BpfUsage usage() {
+    if (object == null) {
+      return BpfUsage.NONE;
+    }
+    long mapBytes = 0;
+    for (BpfMap map : object.maps()) {
+      mapBytes += Math.max(0, map.memoryBytes());
+    }
+    long runTimeNs = 0;
+    long runCount = 0;
+    for (BpfProgram program : object.programs()) {
+      BpfProgram.RunStats stats = program.runStats();
+      runTimeNs = stats.runTimeNs() < 0 || runTimeNs < 0 ? -1 : runTimeNs + stats.runTimeNs();
+      runCount = stats.runCount() < 0 || runCount < 0 ? -1 : runCount + stats.runCount();
+    }
+    return new BpfUsage(mapBytes, runTimeNs, runCount);
+  }
+
+  @Override
+  public final void close() {
+    if (object == null) {
+      return;
+    }
+    try {
+      stopping();
+    } finally {
+      object.close();
+      object = null;
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.jvmebpf.agent.probe;
+
+import io.jvmebpf.agent.report.ReportBuilder;
+
+/**
+ * One feature of the agent (syscalls, threads, and later cpu, offcpu, net...): started once,
+ * asked for its figures at report time, closed once. {@link BpfProbe} is the lifecycle every
+ * BPF-backed feature shares; {@link Probes} is the one place that picks which run.
+ */
+public interface Probe extends AutoCloseable {
+  /** The feature's key in {@code summary.json}'s {@code agent.features} and in the options. */
+  String name();
+
+  /** Loads and attaches; a failure is an exception whose message says what to do. */
+  void start(ProbeContext context);
+
+  /** Adds this probe's figures, and the events it could not hold, to the report. */
+  void contribute(ReportBuilder report);
+
+  /** The kernel memory of this probe's maps and the run time of its programs. */
+  BpfUsage usage();
+
+  /** Detaches everything; safe to call after a failed start and more than once. */
+  @Override
+  void close();
+}

@@ -1,0 +1,102 @@
+package io.jvmebpf.agent.probe;
+
+import io.jvmebpf.agent.config.AgentOptions;
+import io.jvmebpf.agent.probe.syscalls.SyscallProbe;
+import io.jvmebpf.agent.probe.syscalls.SyscallTable;
+import io.jvmebpf.agent.report.ReportBuilder;
+import io.jvmebpf.agent.threads.ThreadExitsProbe;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The one place that decides which probes run: a table of every feature, started in order, each
+ * either on or off with the sentence that says why. A probe that fails to start is off; the others
+ * run on.
+ */
+public final class Probes implements AutoCloseable {
+  private record Feature(
+      String name, Predicate<AgentOptions> wanted, String offByOption, Function<ProbeContext, Probe> create) {}
+
+  private final Map<String, FeatureStatus> features = new LinkedHashMap<>();
+  private final List<Probe> running = new ArrayList<>();
+
+  private Probes() {}
+
+  private static List<Feature> table(SyscallTable syscalls) {
+    return List.of(
+        new Feature("threads", options -> true, "", context -> new ThreadExitsProbe(context.threads())),
+        new Feature(
+            "syscalls",
+            AgentOptions::syscalls,
+            "syscalls=off",
+            context -> new SyscallProbe(syscalls, context.options().syscallFilter())));
+  }
+
+  /**
+   * @param unavailable why BPF cannot be used at all in this JVM, or null when it can
+   */
+  public static Probes start(ProbeContext context, SyscallTable syscalls, String unavailable) {
+    Probes probes = new Probes();
+    for (Feature feature : table(syscalls)) {
+      if (!feature.wanted().test(context.options())) {
+        probes.features.put(feature.name(), FeatureStatus.off("turned off by " + feature.offByOption()));
+      } else if (unavailable != null) {
+        probes.features.put(feature.name(), FeatureStatus.off(unavailable));
+      } else {
+        probes.startOne(feature, context);
+      }
+    }
+    return probes;
+  }
+
+  private void startOne(Feature feature, ProbeContext context) {
+    Probe probe = feature.create().apply(context);
+    try {
+      probe.start(context);
+      running.add(probe);
+      features.put(feature.name(), FeatureStatus.ON);
+    } catch (RuntimeException | LinkageError e) {
+      probe.close();
+      String reason = e.getMessage() != null ? e.getMessage() : e.toString();
+      features.put(feature.name(), FeatureStatus.off(reason));
+      context.log().info(feature.name() + " off: " + reason);
+    }
+  }
+
+  public Map<String, FeatureStatus> features() {
+    return Map.copyOf(features);
+  }
+
+  /** The features in table order, as {@code summary.json} lists them. */
+  public Map<String, String> featureLines() {
+    Map<String, String> lines = new LinkedHashMap<>();
+    features.forEach((name, status) -> lines.put(name, status.toString()));
+    return lines;
+  }
+
+  public void contribute(ReportBuilder report) {
+    for (Probe probe : running) {
+      probe.contribute(report);
+    }
+  }
+
+  public BpfUsage usage() {
+    BpfUsage total = BpfUsage.NONE;
+    for (Probe probe : running) {
+      total = total.plus(probe.usage());
+    }
+    return total;
+  }
+
+  @Override
+  public void close() {
+    for (Probe probe : running) {
+      probe.close();
+    }
+    running.clear();
+  }
+}

@@ -1,0 +1,94 @@
+package io.jvmebpf.agent.probe.syscalls;
+
+import static io.jvmebpf.agent.probe.syscalls.SyscallLayouts.*;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import io.jvmebpf.agent.probe.BpfProbe;
+import io.jvmebpf.agent.probe.ProbeContext;
+import io.jvmebpf.agent.report.ReportBuilder;
+import io.jvmebpf.agent.report.SyscallSummary;
+import io.jvmebpf.bpf.BpfMap;
+import io.jvmebpf.bpf.BpfObject;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Per thread and per syscall of the host JVM: count, errors, total and max latency and a log2
+ * latency histogram, aggregated in the kernel by {@code syscalls.bpf.c} on the raw
+ * {@code sys_enter}/{@code sys_exit} tracepoints. User space reads the map once, at report time.
+ */
+public final class SyscallProbe extends BpfProbe {
+  private final SyscallTable table;
+  private final Set<String> filter;
+
+  /** @param filter the syscall names to trace, all when empty; each must be in {@code table} */
+  public SyscallProbe(SyscallTable table, Set<String> filter) {
+    super("syscalls");
+    this.table = table;
+    this.filter = filter;
+  }
+
+  @Override
+  public String name() {
+    return "syscalls";
+  }
+
+  @Override
+  protected void configure(MemorySegment rodata, BpfObject object, ProbeContext context) {
+    rodata.set(JAVA_INT, CONFIG_TGID, context.tgid());
+    rodata.set(JAVA_INT, CONFIG_TRACE_ALL, filter.isEmpty() ? 1 : 0);
+    for (String name : filter) {
+      int nr = table.number(name).orElseThrow();
+      if (nr >= NR_LIMIT) {
+        throw new IllegalArgumentException("syscall " + name + " (" + nr + ") is beyond " + NR_LIMIT);
+      }
+      long offset = CONFIG_TRACED + (nr / 64) * 8L;
+      rodata.set(JAVA_LONG, offset, rodata.get(JAVA_LONG, offset) | (1L << (nr % 64)));
+    }
+  }
+
+  @Override
+  protected void checkLayouts(BpfObject object) {
+    requireSize(object.map("stats"), KEY.byteSize(), STATS.byteSize());
+  }
+
+  @Override
+  public void contribute(ReportBuilder report) {
+    BpfObject object = object();
+    if (object == null) {
+      return;
+    }
+    Map<Integer, List<SyscallSummary>> byThread = new HashMap<>();
+    object.map("stats").forEach((key, value) -> {
+      int tid = key.get(JAVA_INT, KEY_TID);
+      byThread.computeIfAbsent(tid, t -> new ArrayList<>()).add(summarize(key, value));
+    });
+    byThread.forEach(report::syscalls);
+    BpfMap overflows = object.map("overflows");
+    report.dropped("syscalls.statsMapFull", overflows.counter(OVERFLOW_STATS_FULL));
+    report.dropped("syscalls.inflightMapFull", overflows.counter(OVERFLOW_INFLIGHT_FULL));
+  }
+
+  private SyscallSummary summarize(MemorySegment key, MemorySegment value) {
+    TreeMap<Long, Long> histogram = new TreeMap<>();
+    for (int bucket = 0; bucket < LATENCY_BUCKETS; bucket++) {
+      long n = value.get(JAVA_LONG, STATS_LATENCY + bucket * 8L);
+      if (n != 0) {
+        histogram.put(bucket == 0 ? 0L : 1L << bucket, n);
+      }
+    }
+    return new SyscallSummary(
+        table.name(key.get(JAVA_INT, KEY_NR)),
+        value.get(JAVA_LONG, STATS_COUNT),
+        value.get(JAVA_LONG, STATS_ERRORS),
+        value.get(JAVA_LONG, STATS_TOTAL_NS),
+        value.get(JAVA_LONG, STATS_MAX_NS),
+        histogram);
+  }
+}

@@ -1,0 +1,6 @@
+package io.jvmebpf.agent.report;
+
+import java.util.List;
+
+/** One thread of the JVM in {@code summary.json}; {@code javaThreadId} is null for native threads. */
+public record ThreadSummary(int tid, String name, Long javaThreadId, List<SyscallSummary> syscalls) {}

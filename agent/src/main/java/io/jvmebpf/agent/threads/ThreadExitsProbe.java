@@ -1,0 +1,113 @@
+package io.jvmebpf.agent.threads;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import io.jvmebpf.agent.probe.BpfProbe;
+import io.jvmebpf.agent.probe.ProbeContext;
+import io.jvmebpf.agent.report.ReportBuilder;
+import io.jvmebpf.bpf.BpfObject;
+import io.jvmebpf.bpf.RingBuffer;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Feeds the {@link ThreadRegistry} the last name of every thread of the JVM that exits, from
+ * {@code threads.bpf.c}'s ring buffer, so that short-lived native threads keep their names in the
+ * report after {@code /proc/self/task/TID} is gone.
+ */
+public final class ThreadExitsProbe extends BpfProbe {
+  // struct thread_exit_event in threads.h
+  private static final int EVENT_BYTES = 32;
+  private static final long EVENT_TID = 0;
+  private static final long EVENT_COMM = 16;
+  private static final int COMM_BYTES = 16;
+  private static final int POLL_MS = 200;
+
+  private final ThreadRegistry registry;
+  private RingBuffer exits;
+  private Thread poller;
+  private volatile boolean polling;
+
+  public ThreadExitsProbe(ThreadRegistry registry) {
+    super("threads");
+    this.registry = registry;
+  }
+
+  @Override
+  public String name() {
+    return "threads";
+  }
+
+  @Override
+  protected void configure(MemorySegment rodata, BpfObject object, ProbeContext context) {
+    rodata.set(JAVA_INT, 0, context.tgid());
+  }
+
+  @Override
+  protected void checkLayouts(BpfObject object) {
+    requireSize(object.map("lost_exits"), 4, 8);
+  }
+
+  @Override
+  protected void started(BpfObject object, ProbeContext context) {
+    exits = RingBuffer.open(object.map("thread_exits"), this::onExit);
+    polling = true;
+    poller =
+        Thread.ofPlatform()
+            .daemon()
+            .name("jvm-ebpf-threads")
+            .start(
+                () -> {
+                  while (polling) {
+                    exits.poll(POLL_MS);
+                  }
+                });
+  }
+
+  private void onExit(MemorySegment event) {
+    if (event.byteSize() < EVENT_BYTES) {
+      return;
+    }
+    int tid = event.get(JAVA_INT, EVENT_TID);
+    byte[] comm = event.asSlice(EVENT_COMM, COMM_BYTES).toArray(JAVA_BYTE);
+    int length = 0;
+    while (length < comm.length && comm[length] != 0) {
+      length++;
+    }
+    registry.exited(tid, new String(comm, 0, length, StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public void contribute(ReportBuilder report) {
+    BpfObject object = object();
+    if (object == null) {
+      return;
+    }
+    // One consumer at a time: the poller stops before the last records are drained here.
+    stopPoller();
+    exits.consume();
+    report.dropped("threads.exitEventsLost", object.map("lost_exits").counter(0));
+    report.dropped("threads.exitEventsUnreadable", exits.handlerFailures());
+    report.dropped("threads.namesForgotten", registry.forgotten());
+  }
+
+  @Override
+  protected void stopping() {
+    stopPoller();
+    if (exits != null) {
+      exits.close();
+    }
+  }
+
+  private void stopPoller() {
+    polling = false;
+    if (poller != null) {
+      try {
+        poller.join(POLL_MS * 5L);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package io.jvmebpf.agent.threads;
+
+import io.jvmebpf.agent.log.AgentLog;
+import io.jvmebpf.agent.threads.ThreadIdentity.Source;
+import io.jvmebpf.jfr.JavaThread;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Kernel thread id to thread identity, joined from three sources: JFR's thread events and the
+ * JVM's thread dump (the truth for Java threads), and the kernel (the last {@code comm} of a thread
+ * that exited, {@code /proc/self/task/TID/comm} of one still alive). Bounded: past
+ * {@value #MAX_REMEMBERED} threads, new names are counted as forgotten instead of kept.
+ */
+public final class ThreadRegistry {
+  static final int MAX_REMEMBERED = 65_536;
+
+  private final ConcurrentHashMap<Integer, ThreadIdentity> known = new ConcurrentHashMap<>();
+  private final AtomicLong forgotten = new AtomicLong();
+
+  /** A Java thread that JFR saw start or end. */
+  public void javaThread(JavaThread thread) {
+    remember(
+        new ThreadIdentity(
+            (int) thread.osThreadId(), thread.name(), thread.javaThreadId(), Source.JVM),
+        true);
+  }
+
+  /** A thread that the kernel saw exit, with its last name. */
+  public void exited(int tid, String comm) {
+    remember(new ThreadIdentity(tid, comm, null, Source.KERNEL), true);
+  }
+
+  /**
+   * Names the live JVM threads that JFR did not announce, from the JVM's thread dump; call before
+   * reporting. JFR's names stand: at exit the dump shows the main thread's tid as the launcher's
+   * {@code DestroyJavaVM}, while JFR saw the thread that ran {@code main} end.
+   */
+  public void refreshFromJvm(AgentLog log) {
+    try {
+      JavaThreadDump.take().forEach(identity -> remember(identity, false));
+    } catch (Exception e) {
+      log.debug("thread dump unavailable (" + e + "); live Java threads started before the agent"
+          + " keep their kernel names");
+    }
+  }
+
+  public ThreadIdentity identify(int tid) {
+    ThreadIdentity identity = known.get(tid);
+    if (identity != null) {
+      return identity;
+    }
+    try {
+      String comm = Files.readString(Path.of("/proc/self/task/" + tid + "/comm")).strip();
+      return new ThreadIdentity(tid, comm, null, Source.KERNEL);
+    } catch (IOException e) {
+      return new ThreadIdentity(tid, "tid-" + tid, null, Source.UNKNOWN);
+    }
+  }
+
+  /** Names not kept because the registry was full. */
+  public long forgotten() {
+    return forgotten.get();
+  }
+
+  /**
+   * A more trusted source always wins; between equals, the newer wins when {@code newerWins}
+   * (a thread event: the tid may have been reused) and the older otherwise.
+   */
+  private void remember(ThreadIdentity identity, boolean newerWins) {
+    if (known.size() >= MAX_REMEMBERED && !known.containsKey(identity.tid())) {
+      forgotten.incrementAndGet();
+      return;
+    }
+    known.merge(
+        identity.tid(),
+        identity,
+        (old, fresh) -> {
+          int order = fresh.source().compareTo(old.source());
+          return order < 0 || (order == 0 && newerWins) ? fresh : old;
+        });
+  }
+}

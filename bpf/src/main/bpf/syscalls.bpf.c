@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Per thread and per syscall of the host JVM: count, errors, total and max latency and a log2
+ * latency histogram, aggregated here so user space reads one map instead of an event stream.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "syscalls.h"
+
+const volatile struct syscalls_config cfg = {};
+
+struct inflight {
+	__u64 start_ns;		/* 0: not inside a traced syscall */
+	__u64 nr;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SYSCALL_INFLIGHT_MAX);
+	__type(key, __u32);
+	__type(value, struct inflight);
+} inflight SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SYSCALL_STATS_MAX);
+	__type(key, struct syscall_key);
+	__type(value, struct syscall_stats);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, OVERFLOW_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} overflows SEC(".maps");
+
+static __always_inline void count_overflow(__u32 which)
+{
+	__u64 *n = bpf_map_lookup_elem(&overflows, &which);
+
+	if (n)
+		__sync_fetch_and_add(n, 1);
+}
+
+static __always_inline bool traced(long nr)
+{
+	__u64 n = (__u64)nr;	/* unsigned: BPF has no signed division, and -1 becomes huge */
+
+	if (n >= SYSCALL_NR_LIMIT)
+		return false;
+	return cfg.trace_all || (cfg.traced[n / 64] & (1ULL << (n % 64)));
+}
+
+static __always_inline __u32 log2_bucket(__u64 v)
+{
+	__u32 r, shift;
+
+	r = (v > 0xFFFFFFFF) << 5; v >>= r;
+	shift = (v > 0xFFFF) << 4; v >>= shift; r |= shift;
+	shift = (v > 0xFF) << 3; v >>= shift; r |= shift;
+	shift = (v > 0xF) << 2; v >>= shift; r |= shift;
+	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
+	r |= (v >> 1);
+	return r < SYSCALL_LATENCY_BUCKETS ? r : SYSCALL_LATENCY_BUCKETS - 1;
+}
+
+/* args: (struct pt_regs *regs, long id) */
+SEC("raw_tp/sys_enter")
+int sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid;
+	long nr = (long)ctx->args[1];
+	struct inflight start;
+
+	// Only the host JVM, only the syscalls asked for.
+	if ((pid_tgid >> 32) != cfg.tgid || !traced(nr))
+		return 0;
+	// One slot per thread, reused across syscalls: updating in place costs no allocation.
+	start.start_ns = bpf_ktime_get_ns();
+	start.nr = nr;
+	if (bpf_map_update_elem(&inflight, &tid, &start, BPF_ANY))
+		count_overflow(OVERFLOW_INFLIGHT_FULL);
+	return 0;
+}
+
+/* args: (struct pt_regs *regs, long ret) */
+SEC("raw_tp/sys_exit")
+int sys_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid;
+	long ret = (long)ctx->args[1];
+	struct syscall_stats *s;
+	struct inflight *start;
+	struct syscall_key key;
+	__u64 latency;
+
+	if ((pid_tgid >> 32) != cfg.tgid)
+		return 0;
+	// Entered before we attached, or not traced: nothing to measure.
+	start = bpf_map_lookup_elem(&inflight, &tid);
+	if (!start || !start->start_ns)
+		return 0;
+	latency = bpf_ktime_get_ns() - start->start_ns;
+	key.tid = tid;
+	key.nr = start->nr;
+	start->start_ns = 0;
+
+	s = bpf_map_lookup_elem(&stats, &key);
+	if (!s) {
+		struct syscall_stats zero = {};
+
+		bpf_map_update_elem(&stats, &key, &zero, BPF_NOEXIST);
+		s = bpf_map_lookup_elem(&stats, &key);
+		if (!s) {
+			count_overflow(OVERFLOW_STATS_FULL);
+			return 0;
+		}
+	}
+	// A thread is in one syscall at a time, so its own entries are never updated concurrently.
+	s->count++;
+	if (ret < 0)
+		s->errors++;
+	s->total_ns += latency;
+	if (latency > s->max_ns)
+		s->max_ns = latency;
+	s->latency_log2[log2_bucket(latency)]++;
+	return 0;
+}
+
+/* A thread that ends inside exit(2) never returns: free its in-flight slot. */
+SEC("raw_tp/sched_process_exit")
+int thread_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid;
+
+	if ((pid_tgid >> 32) != cfg.tgid)
+		return 0;
+	bpf_map_delete_elem(&inflight, &tid);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

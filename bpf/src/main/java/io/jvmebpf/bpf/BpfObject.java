@@ -1,0 +1,194 @@
+package io.jvmebpf.bpf;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A BPF ELF object ({@code struct bpf_object}): opened from bytes, configured (read-only globals,
+ * map sizes), loaded into the kernel, then its programs attached. Closing it destroys every link
+ * made through its programs, then the programs and maps.
+ */
+public final class BpfObject implements AutoCloseable {
+  private static final String RESOURCE_FOLDER = "/io/jvmebpf/bpf/objects/";
+
+  private final String name;
+  private final Arena arena = Arena.ofShared();
+  private final MemorySegment handle;
+  private final List<BpfLink> links = new ArrayList<>();
+  private boolean loaded;
+  private boolean closed;
+
+  private BpfObject(String name, MemorySegment handle) {
+    this.name = name;
+    this.handle = handle;
+  }
+
+  /**
+   * Opens one of the objects compiled from {@code bpf/src/main/bpf/NAME.bpf.c} and shipped in this
+   * jar.
+   */
+  public static BpfObject openBundled(String name) {
+    String resource = RESOURCE_FOLDER + name + ".bpf.o";
+    try (InputStream in = BpfObject.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new BpfException(0, "BPF object " + resource + " is missing from the agent jar");
+      }
+      return open(name, in.readAllBytes());
+    } catch (IOException e) {
+      throw new BpfException("reading BPF object " + resource, e);
+    }
+  }
+
+  /** Opens an ELF object from memory; libbpf parses it, nothing reaches the kernel yet. */
+  public static BpfObject open(String name, byte[] elf) {
+    LibbpfLog.install();
+    Arena arena = Arena.ofConfined();
+    try (arena) {
+      // libbpf keeps its own copy of the ELF bytes.
+      MemorySegment bytes = arena.allocate(elf.length, 8);
+      MemorySegment.copy(elf, 0, bytes, ValueLayout.JAVA_BYTE, 0, elf.length);
+      // struct bpf_object_open_opts { size_t sz; const char *object_name; ... }: libbpf reads
+      // only the first sz bytes, so naming the object is all we set.
+      MemorySegment opts = arena.allocate(16, 8);
+      opts.set(ValueLayout.JAVA_LONG, 0, 16);
+      opts.set(ValueLayout.ADDRESS, 8, arena.allocateFrom(name));
+      MemorySegment state = Libbpf.callState(arena);
+      MemorySegment obj =
+          (MemorySegment)
+              Libbpf.bpf_object__open_mem.invokeExact(state, bytes, (long) elf.length, opts);
+      return new BpfObject(name, Errors.check(obj, state, "opening BPF object " + name));
+    } catch (Throwable t) {
+      throw Errors.rethrow(t);
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /**
+   * The initial bytes of the object's {@code .rodata} section, writable until {@link #load()}: where
+   * the program's {@code const volatile} configuration struct lives.
+   */
+  public MemorySegment readOnlyData() {
+    requireNotLoaded("writing read-only data");
+    return map(".rodata").initialValue();
+  }
+
+  /** Verifies and loads every program and creates every map in the kernel. */
+  public void load() {
+    requireNotLoaded("loading");
+    try {
+      Errors.check((int) Libbpf.bpf_object__load.invokeExact(handle), "loading BPF object " + name);
+    } catch (Throwable t) {
+      throw Errors.rethrow(t);
+    }
+    loaded = true;
+  }
+
+  public BpfProgram program(String programName) {
+    for (BpfProgram p : programs()) {
+      if (p.name().equals(programName)) {
+        return p;
+      }
+    }
+    throw new BpfException(0, "BPF object " + name + " has no program " + programName);
+  }
+
+  /** Finds a map by its name in C, or {@code .rodata}/{@code .bss}/{@code .data} for globals. */
+  public BpfMap map(String mapName) {
+    for (BpfMap m : maps()) {
+      // libbpf names a global-data map after its object: "syscalls.rodata" for ".rodata".
+      if (m.name().equals(mapName) || (mapName.startsWith(".") && m.name().endsWith(mapName))) {
+        return m;
+      }
+    }
+    throw new BpfException(0, "BPF object " + name + " has no map " + mapName);
+  }
+
+  public List<BpfProgram> programs() {
+    List<BpfProgram> result = new ArrayList<>();
+    try {
+      MemorySegment p = MemorySegment.NULL;
+      while (!(p = (MemorySegment) Libbpf.bpf_object__next_program.invokeExact(handle, p))
+          .equals(MemorySegment.NULL)) {
+        result.add(new BpfProgram(this, p));
+      }
+    } catch (Throwable t) {
+      throw Errors.rethrow(t);
+    }
+    return result;
+  }
+
+  public List<BpfMap> maps() {
+    List<BpfMap> result = new ArrayList<>();
+    try {
+      MemorySegment m = MemorySegment.NULL;
+      while (!(m = (MemorySegment) Libbpf.bpf_object__next_map.invokeExact(handle, m))
+          .equals(MemorySegment.NULL)) {
+        result.add(new BpfMap(this, m));
+      }
+    } catch (Throwable t) {
+      throw Errors.rethrow(t);
+    }
+    return result;
+  }
+
+  /** Attaches every program by its section name ({@code raw_tp/...}, {@code tp_btf/...}, ...). */
+  public List<BpfLink> attachAll() {
+    List<BpfLink> attached = new ArrayList<>();
+    for (BpfProgram p : programs()) {
+      attached.add(p.attach());
+    }
+    return attached;
+  }
+
+  public boolean isLoaded() {
+    return loaded;
+  }
+
+  /** Memory for the lifetime of this object (names passed to libbpf, callbacks). */
+  Arena arena() {
+    return arena;
+  }
+
+  synchronized BpfLink register(BpfLink link) {
+    links.add(link);
+    return link;
+  }
+
+  void requireLoaded(String doing) {
+    if (!loaded) {
+      throw new BpfException(0, doing + ": BPF object " + name + " is not loaded yet");
+    }
+  }
+
+  void requireNotLoaded(String doing) {
+    if (loaded) {
+      throw new BpfException(0, doing + ": BPF object " + name + " is already loaded");
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (BpfLink link : links) {
+      link.close();
+    }
+    try {
+      Libbpf.bpf_object__close.invokeExact(handle);
+    } catch (Throwable t) {
+      throw Errors.rethrow(t);
+    } finally {
+      arena.close();
+    }
+  }
+}

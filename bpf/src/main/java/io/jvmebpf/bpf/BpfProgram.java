@@ -1,0 +1,113 @@
+package io.jvmebpf.bpf;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Map;
+
+/** One program of a {@link BpfObject}; attaching it makes a {@link BpfLink} owned by the object. */
+public final class BpfProgram {
+  private final BpfObject object;
+  private final MemorySegment handle;
+  private final String name;
+
+  BpfProgram(BpfObject object, MemorySegment handle) {
+    this.object = object;
+    this.handle = handle;
+    try {
+      this.name = ((MemorySegment) Libbpf.bpf_program__name.invokeExact(handle)).reinterpret(256).getString(0);
+    } catch (Throwable t) {
+      throw Errors.rethrow(t);
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int fd() {
+    try {
+      return (int) Libbpf.bpf_program__fd.invokeExact(handle);
+    } catch (Throwable t) {
+      throw Errors.rethrow(t);
+    }
+  }
+
+  /** Attaches where the program's section name says ({@code raw_tp/NAME}, {@code tp_btf/NAME}...). */
+  public BpfLink attach() {
+    object.requireLoaded("attaching " + name);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = Libbpf.callState(arena);
+      MemorySegment link = (MemorySegment) Libbpf.bpf_program__attach.invokeExact(state, handle);
+      return linked(Errors.check(link, state, "attaching BPF program " + name));
+    } catch (Throwable t) {
+      throw Errors.rethrow(t);
+    }
+  }
+
+  /** Attaches to a raw tracepoint by name ({@code sched_switch}); needs no tracefs. */
+  public BpfLink attachRawTracepoint(String tracepoint) {
+    object.requireLoaded("attaching " + name);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = Libbpf.callState(arena);
+      MemorySegment link =
+          (MemorySegment)
+              Libbpf.bpf_program__attach_raw_tracepoint.invokeExact(
+                  state, handle, arena.allocateFrom(tracepoint));
+      return linked(
+          Errors.check(link, state, "attaching " + name + " to raw tracepoint " + tracepoint));
+    } catch (Throwable t) {
+      throw Errors.rethrow(t);
+    }
+  }
+
+  /**
+   * Attaches to an open perf event; the link owns {@code perfEventFd} from then on and closes it
+   * when destroyed.
+   */
+  public BpfLink attachPerfEvent(int perfEventFd) {
+    object.requireLoaded("attaching " + name);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = Libbpf.callState(arena);
+      MemorySegment link =
+          (MemorySegment) Libbpf.bpf_program__attach_perf_event.invokeExact(state, handle, perfEventFd);
+      return linked(Errors.check(link, state, "attaching " + name + " to perf event fd " + perfEventFd));
+    } catch (Throwable t) {
+      throw Errors.rethrow(t);
+    }
+  }
+
+  /**
+   * Attaches a uprobe (or uretprobe) at {@code offset} bytes into the ELF file {@code binaryPath}
+   * (a file offset, as libbpf takes it), for process {@code pid} only, or every process with -1.
+   */
+  public BpfLink attachUprobe(boolean retprobe, int pid, String binaryPath, long offset) {
+    object.requireLoaded("attaching " + name);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = Libbpf.callState(arena);
+      MemorySegment link =
+          (MemorySegment)
+              Libbpf.bpf_program__attach_uprobe.invokeExact(
+                  state, handle, retprobe, pid, arena.allocateFrom(binaryPath), offset);
+      return linked(
+          Errors.check(link, state, "attaching " + name + " as uprobe to " + binaryPath + "+" + offset));
+    } catch (Throwable t) {
+      throw Errors.rethrow(t);
+    }
+  }
+
+  /**
+   * Total time the kernel spent running this program and how many runs, counted only while some
+   * process holds {@link BpfStats#enable()}.
+   */
+  public RunStats runStats() {
+    Map<String, String> info = FdInfo.read(fd());
+    return new RunStats(FdInfo.longValue(info, "run_time_ns"), FdInfo.longValue(info, "run_cnt"));
+  }
+
+  private BpfLink linked(MemorySegment link) {
+    return object.register(new BpfLink(name, link));
+  }
+
+  /** Run time and run count of a program, as the kernel's {@code BPF_ENABLE_STATS} counts them. */
+  public record RunStats(long runTimeNs, long runCount) {}
+}

@@ -1,0 +1,88 @@
+package io.jvmebpf.workloads;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The README's demo: a few named threads with known work, so the report has something to show.
+ * {@code writer} makes 2,000 writes of 4 KiB to a temporary file, {@code reader} reads them back in
+ * 2,000 reads, {@code sleeper} sleeps 20 times 10 ms, {@code spinner} burns CPU for about a second.
+ */
+public final class DemoWorkload {
+  private static final int BLOCKS = 2_000;
+  private static final int BLOCK = 4096;
+
+  private DemoWorkload() {}
+
+  public static void main(String[] args) throws Exception {
+    Path file = Files.createTempFile("jvm-ebpf-demo", ".bin");
+    CountDownLatch written = new CountDownLatch(1);
+    Thread writer = new Thread(() -> { writeBlocks(file); written.countDown(); }, "writer");
+    Thread reader = new Thread(() -> { await(written); readBlocks(file); }, "reader");
+    Thread sleeper = new Thread(DemoWorkload::sleepALittle, "sleeper");
+    Thread spinner = new Thread(DemoWorkload::spin, "spinner");
+    for (Thread t : new Thread[] {writer, reader, sleeper, spinner}) {
+      t.start();
+    }
+    for (Thread t : new Thread[] {writer, reader, sleeper, spinner}) {
+      t.join();
+    }
+    Files.delete(file);
+    System.out.println("demo workload done: writer wrote " + BLOCKS + " blocks, reader read them,"
+        + " sleeper slept 20 x 10 ms, spinner spun ~1 s");
+  }
+
+  private static void writeBlocks(Path file) {
+    byte[] block = new byte[BLOCK];
+    try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw")) {
+      for (int i = 0; i < BLOCKS; i++) {
+        out.write(block);
+      }
+    } catch (IOException e) {
+      throw new RuntimeException(e);
+    }
+  }
+
+  private static void readBlocks(Path file) {
+    byte[] block = new byte[BLOCK];
+    try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+      for (int i = 0; i < BLOCKS; i++) {
+        in.readFully(block);
+      }
+    } catch (IOException e) {
+      throw new RuntimeException(e);
+    }
+  }
+
+  private static void sleepALittle() {
+    for (int i = 0; i < 20; i++) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private static void spin() {
+    long end = System.nanoTime() + 1_000_000_000L;
+    double x = 0;
+    while (System.nanoTime() < end) {
+      x += Math.sqrt(x + 1);
+    }
+    if (x == 42) {
+      System.out.println(x);
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

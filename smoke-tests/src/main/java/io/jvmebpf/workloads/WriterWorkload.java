@@ -1,0 +1,34 @@
+package io.jvmebpf.workloads;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+
+/**
+ * A thread named {@code writer} makes exactly N {@code write(2)} calls of one byte to /dev/null:
+ * {@code FileOutputStream.write(byte[], int, int)} is one syscall per call. With N = -1 it writes
+ * until killed (the noise of another process, which must never reach the report).
+ *
+ * <p>Usage: {@code WriterWorkload N}
+ */
+public final class WriterWorkload {
+  private WriterWorkload() {}
+
+  public static void main(String[] args) throws Exception {
+    long writes = Long.parseLong(args[0]);
+    Thread writer = new Thread(() -> write(writes), "writer");
+    writer.start();
+    writer.join();
+    System.out.println("writer made " + writes + " writes");
+  }
+
+  private static void write(long writes) {
+    byte[] one = {1};
+    try (FileOutputStream out = new FileOutputStream("/dev/null")) {
+      for (long i = 0; writes < 0 || i < writes; i++) {
+        out.write(one, 0, 1);
+      }
+    } catch (IOException e) {
+      throw new RuntimeException(e);
+    }
+  }
+}
