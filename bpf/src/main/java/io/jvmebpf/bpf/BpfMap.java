@@ -166,6 +166,14 @@ public final class BpfMap {
     }
   }
 
+  /** {@link #forEach} without batches, as on kernels before 5.6. */
+  int forEachKeyByKey(EntryVisitor visitor) {
+    object.requireLoaded("reading map " + name);
+    try (Arena arena = Arena.ofConfined()) {
+      return forEachByKey(arena, visitor);
+    }
+  }
+
   /** @return entries visited, or -1 when this map or kernel has no batch lookup */
   private int forEachBatched(Arena arena, EntryVisitor visitor) {
     int keySize = keySize();

@@ -1,0 +1,85 @@
+package io.jvmebpf.bpf;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jvmebpf.bpf.testing.RequiresBpf;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** threads.bpf.c in the real kernel: one ring-buffer record per exiting thread of this process. */
+@ExtendWith(RequiresBpf.class)
+class RingBufferKernelTest {
+  private record Exit(int tid, String comm) {}
+
+  @Test
+  void reportsEachExitingThreadOfThisProcessOnceAndNoOtherProcess() throws Exception {
+    try (BpfObject object = BpfObject.openBundled("threads")) {
+      object.readOnlyData().set(JAVA_INT, 0, (int) ProcessHandle.current().pid());
+      object.load();
+      List<BpfLink> links = object.attachAll();
+      List<Exit> exits = new ArrayList<>();
+      try (RingBuffer ring = RingBuffer.open(object.map("thread_exits"), e -> exits.add(decode(e)))) {
+        int[] tids = new int[5];
+        for (int i = 0; i < tids.length; i++) {
+          int slot = i;
+          Thread t = new Thread(() -> tids[slot] = NativeThreads.gettid(), "exiting-" + i);
+          t.start();
+          t.join();
+        }
+        Process other = new ProcessBuilder("true").start();
+        other.waitFor();
+
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (exits.stream().filter(e -> e.comm().startsWith("exiting-")).count() < tids.length
+            && System.nanoTime() < deadline) {
+          ring.poll(100);
+        }
+        for (int i = 0; i < tids.length; i++) {
+          int tid = tids[i];
+          List<Exit> mine = exits.stream().filter(e -> e.tid() == tid).toList();
+          assertEquals(List.of(new Exit(tid, "exiting-" + i)), mine);
+        }
+        assertFalse(exits.stream().anyMatch(e -> e.tid() == other.pid()),
+            "an exit of another process reached the ring buffer: " + exits);
+        assertEquals(0, ring.handlerFailures());
+      }
+      assertTrue(links.stream().allMatch(BpfLink::isAttached));
+      assertEquals(0, object.map("lost_exits").counter(0));
+    }
+  }
+
+  @Test
+  void runStatisticsCountRunsWhileEnabled() throws Exception {
+    try (BpfStats stats = BpfStats.enable(); BpfObject object = BpfObject.openBundled("threads")) {
+      object.readOnlyData().set(JAVA_INT, 0, (int) ProcessHandle.current().pid());
+      object.load();
+      object.attachAll();
+      AtomicInteger ran = new AtomicInteger();
+      for (int i = 0; i < 3; i++) {
+        Thread t = new Thread(ran::incrementAndGet);
+        t.start();
+        t.join();
+      }
+      BpfProgram.RunStats run = object.program("thread_exit").runStats();
+      // Every exit in the machine runs the program, not only ours: at least our three.
+      assertTrue(run.runCount() >= 3, "run count " + run.runCount());
+      assertTrue(run.runTimeNs() > 0, "run time " + run.runTimeNs());
+    }
+  }
+
+  private static Exit decode(java.lang.foreign.MemorySegment event) {
+    byte[] comm = event.asSlice(16, 16).toArray(JAVA_BYTE);
+    int length = 0;
+    while (length < comm.length && comm[length] != 0) {
+      length++;
+    }
+    return new Exit(event.get(JAVA_INT, 0), new String(comm, 0, length));
+  }
+}

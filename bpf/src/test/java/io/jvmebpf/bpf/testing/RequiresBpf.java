@@ -1,0 +1,44 @@
+package io.jvmebpf.bpf.testing;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.jvmebpf.bpf.BpfObject;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * For test classes that need the real kernel: loads a real BPF object first. Where that fails the
+ * tests are skipped with the reason, except with {@code CI=true}, where they fail: CI must never
+ * pass by skipping the tests that matter.
+ */
+public final class RequiresBpf implements BeforeAllCallback {
+  private static volatile String unavailable;
+  private static volatile boolean checked;
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    String reason = reasonUnavailable();
+    if (reason == null) {
+      return;
+    }
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      fail("BPF is required with CI=true but unavailable: " + reason);
+    }
+    Assumptions.abort("BPF unavailable, skipping: " + reason);
+  }
+
+  /** Why BPF cannot be used here, or null when a real object loads. */
+  public static synchronized String reasonUnavailable() {
+    if (!checked) {
+      checked = true;
+      try (BpfObject probe = BpfObject.openBundled("threads")) {
+        probe.readOnlyData().set(java.lang.foreign.ValueLayout.JAVA_INT, 0, (int) ProcessHandle.current().pid());
+        probe.load();
+      } catch (RuntimeException | LinkageError e) {
+        unavailable = String.valueOf(e.getMessage());
+      }
+    }
+    return unavailable;
+  }
+}
