@@ -72,15 +72,23 @@ int sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid;
 	long nr = (long)ctx->args[1];
-	struct inflight start;
+	struct inflight fresh, *slot;
+	__u64 now;
 
 	// Only the host JVM, only the syscalls asked for.
 	if ((pid_tgid >> 32) != cfg.tgid || !traced(nr))
 		return 0;
-	// One slot per thread, reused across syscalls: updating in place costs no allocation.
-	start.start_ns = bpf_ktime_get_ns();
-	start.nr = nr;
-	if (bpf_map_update_elem(&inflight, &tid, &start, BPF_ANY))
+	// One slot per thread, rewritten in place: a hash update would take and free an element.
+	now = bpf_ktime_get_ns();
+	slot = bpf_map_lookup_elem(&inflight, &tid);
+	if (slot) {
+		slot->start_ns = now;
+		slot->nr = nr;
+		return 0;
+	}
+	fresh.start_ns = now;
+	fresh.nr = nr;
+	if (bpf_map_update_elem(&inflight, &tid, &fresh, BPF_NOEXIST))
 		count_overflow(OVERFLOW_INFLIGHT_FULL);
 	return 0;
 }

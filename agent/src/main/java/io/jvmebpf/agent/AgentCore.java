@@ -4,10 +4,13 @@ import io.jvmebpf.agent.config.AgentOptions;
 import io.jvmebpf.agent.config.OptionsParser;
 import io.jvmebpf.agent.log.AgentLog;
 import io.jvmebpf.agent.overhead.SelfOverhead;
+import io.jvmebpf.agent.probe.FeatureStatus;
 import io.jvmebpf.agent.probe.syscalls.SyscallTable;
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.Map;
 
 /**
  * The core's entry point, called by the bootstrap once the core's module layer is defined. Parses
@@ -15,6 +18,35 @@ import java.util.stream.Collectors;
  */
 public final class AgentCore {
   private AgentCore() {}
+
+  /** What runs and what does not, each reason said once however many features it turns off. */
+  static String startLine(AgentSession session, AgentOptions options) {
+    List<String> on = new ArrayList<>();
+    Map<String, List<String>> offByReason = new LinkedHashMap<>();
+    session.probes().features().forEach((name, status) -> {
+      switch (status) {
+        case FeatureStatus.On o -> on.add(name);
+        case FeatureStatus.Off off -> offByReason.computeIfAbsent(off.reason(), r -> new ArrayList<>()).add(name);
+      }
+    });
+    List<String> parts = new ArrayList<>();
+    if (!on.isEmpty()) {
+      parts.add("started in " + session.startupMs() + " ms: " + String.join(", ", on) + " on");
+    }
+    offByReason.forEach((reason, names) -> parts.add(
+        (on.isEmpty() && offByReason.size() == 1 ? "off" : String.join(", ", names) + " off") + ": " + reason));
+    if (!on.isEmpty() && deniesNativeAccess()) {
+      parts.add("native access granted to jvm-ebpf's own module only; --illegal-native-access=deny"
+          + " still holds for the application");
+    }
+    return AgentSession.version() + " " + String.join("; ", parts)
+        + "; report at exit in " + options.out().toAbsolutePath();
+  }
+
+  private static boolean deniesNativeAccess() {
+    return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
+        .contains("--illegal-native-access=deny");
+  }
 
   /**
    * @param problems what the bootstrap found missing for BPF (capabilities, BTF); empty if none
@@ -28,8 +60,7 @@ public final class AgentCore {
       OptionsParser.Result parsed =
           new OptionsParser(name -> syscalls.number(name).isPresent()).parse(options);
       if (parsed instanceof OptionsParser.Invalid invalid) {
-        log.info("off: bad options: " + String.join("; ", invalid.errors())
-            + " (see the README's option list)");
+        log.info("off: bad options: " + String.join("; ", invalid.errors()));
         return;
       }
       AgentOptions agentOptions = ((OptionsParser.Valid) parsed).options();
@@ -39,12 +70,7 @@ public final class AgentCore {
           AgentSession.start(agentOptions, log, syscalls, unavailable, startedNanos, rssAtStart);
       Runtime.getRuntime()
           .addShutdownHook(Thread.ofPlatform().name("jvm-ebpf-report").unstarted(session::stop));
-      log.info(
-          AgentSession.version() + " started in " + session.startupMs() + " ms: "
-              + session.probes().featureLines().entrySet().stream()
-                  .map(e -> e.getKey() + " " + e.getValue())
-                  .collect(Collectors.joining(", "))
-              + "; report at exit in " + agentOptions.out().toAbsolutePath());
+      log.info(startLine(session, agentOptions));
     } catch (RuntimeException | LinkageError e) {
       log.info("off: could not start (" + e + "); the application runs on without it");
     }

@@ -70,6 +70,9 @@ public final class AgentSession {
       unavailable = libbpfProblem(log);
     }
     ThreadRegistry threads = new ThreadRegistry();
+    if (unavailable == null) {
+      threads.currentThread();
+    }
     // First, so that JFR's start-up (a few hundred ms, on its own thread) overlaps BPF loading.
     JavaThreadEvents javaThreads = JavaThreadEvents.start(threads::javaThread);
     // The threads already running, "main" among them, which no JFR event will announce.

@@ -67,8 +67,9 @@ public final class Probes implements AutoCloseable {
     }
   }
 
+  /** Every feature's status, in table order. */
   public Map<String, FeatureStatus> features() {
-    return Map.copyOf(features);
+    return java.util.Collections.unmodifiableMap(features);
   }
 
   /** The features in table order, as {@code summary.json} lists them. */

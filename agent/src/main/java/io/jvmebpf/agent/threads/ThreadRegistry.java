@@ -29,6 +29,16 @@ public final class ThreadRegistry {
         true);
   }
 
+  /**
+   * The calling thread, named from the inside: at premain that is the thread about to run
+   * {@code main}, which no JFR event announces and which the JVM's thread list shows as
+   * {@code DestroyJavaVM} once {@code main} returns.
+   */
+  public void currentThread() {
+    Thread self = Thread.currentThread();
+    javaThread(new JavaThread(Gettid.call(), self.threadId(), self.getName()));
+  }
+
   /** A thread that the kernel saw exit, with its last name. */
   public void exited(int tid, String comm) {
     remember(new ThreadIdentity(tid, comm, null, Source.KERNEL), true);

@@ -1,16 +1,14 @@
 package io.jvmebpf.bootstrap;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * The bootstrap's only output: single lines prefixed {@code [jvm-ebpf]}, to stderr or to the file
  * the {@code log=} option names ({@code log=none} silences them). The core has its own logger with
- * the same rule.
+ * the same rule. Java 8, like {@link AgentEntry}.
  */
 final class BootLog {
   private final String target;
@@ -23,7 +21,7 @@ final class BootLog {
     String target = "stderr";
     if (options != null) {
       for (String option : options.split(",")) {
-        if (option.startsWith("log=")) {
+        if (option.startsWith("log=") && option.length() > "log=".length()) {
           target = option.substring("log=".length());
         }
       }
@@ -33,20 +31,17 @@ final class BootLog {
 
   void line(String message) {
     String line = "[jvm-ebpf] " + message;
-    switch (target) {
-      case "none" -> { }
-      case "stderr", "" -> {
-        PrintStream err = System.err;
-        err.println(line);
-      }
-      default -> {
-        try {
-          Files.writeString(Path.of(target), line + System.lineSeparator(), StandardCharsets.UTF_8,
-              StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException | RuntimeException e) {
-          System.err.println(line);
-        }
+    if (target.equals("none")) {
+      return;
+    }
+    if (!target.equals("stderr")) {
+      try (OutputStream out = new FileOutputStream(target, true)) {
+        out.write((line + System.lineSeparator()).getBytes(StandardCharsets.UTF_8));
+        return;
+      } catch (IOException | RuntimeException e) {
+        // fall through to stderr: the line must reach someone
       }
     }
+    System.err.println(line);
   }
 }

@@ -1,0 +1,59 @@
+package io.jvmebpf.workloads;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.util.zip.CRC32;
+
+/**
+ * The measured loop of {@code bench/syscall-overhead}: after a warm-up, times N iterations on a
+ * thread named {@code bench} and prints {@code ns/op=<mean>}.
+ * <ul>
+ *   <li>{@code write1}: one-byte write(2) to /dev/null, the cheapest syscall with a real body: the
+ *       worst case for a per-syscall probe;
+ *   <li>{@code write64k}: 64 KiB writes to /dev/null;
+ *   <li>{@code compute}: CRC32 over 4 KiB in memory, no syscalls: the probe's cost elsewhere.
+ * </ul>
+ * Usage: {@code SyscallLoop write1|write64k|compute N}
+ */
+public final class SyscallLoop {
+  private SyscallLoop() {}
+
+  public static void main(String[] args) throws Exception {
+    String kind = args[0];
+    long n = Long.parseLong(args[1]);
+    long[] result = new long[1];
+    Thread bench = new Thread(() -> result[0] = run(kind, n), "bench");
+    bench.start();
+    bench.join();
+    System.out.printf("ns/op=%.1f%n", (double) result[0] / n);
+  }
+
+  private static long run(String kind, long n) {
+    try (FileOutputStream out = new FileOutputStream("/dev/null")) {
+      byte[] buffer = new byte[kind.equals("write64k") ? 65536 : 4096];
+      CRC32 crc = new CRC32();
+      loop(kind, n / 5, out, buffer, crc); // warm-up: JIT, page faults
+      long start = System.nanoTime();
+      loop(kind, n, out, buffer, crc);
+      long elapsed = System.nanoTime() - start;
+      if (crc.getValue() == 42) {
+        System.out.println(crc.getValue());
+      }
+      return elapsed;
+    } catch (IOException e) {
+      throw new RuntimeException(e);
+    }
+  }
+
+  private static void loop(String kind, long n, FileOutputStream out, byte[] buffer, CRC32 crc)
+      throws IOException {
+    for (long i = 0; i < n; i++) {
+      switch (kind) {
+        case "write1" -> out.write(buffer, 0, 1);
+        case "write64k" -> out.write(buffer);
+        case "compute" -> crc.update(buffer);
+        default -> throw new IllegalArgumentException(kind);
+      }
+    }
+  }
+}
