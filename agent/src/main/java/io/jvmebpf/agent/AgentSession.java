@@ -66,8 +66,10 @@ public final class AgentSession {
       AgentOptions options, AgentLog log, SyscallTable syscalls, String unavailable,
       long startedNanos, long rssAtStart) {
     long cpuAtStart = SelfOverhead.currentThreadCpuNs();
+    log.debug("core entered " + (System.nanoTime() - startedNanos) / 1_000_000 + " ms after premain");
     if (unavailable == null) {
       unavailable = libbpfProblem(log);
+      log.debug("libbpf bound " + (System.nanoTime() - startedNanos) / 1_000_000 + " ms after premain");
     }
     ThreadRegistry threads = new ThreadRegistry();
     if (unavailable == null) {

@@ -2,10 +2,13 @@ package io.jvmebpf.bpf;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Map;
 
 /** One program of a {@link BpfObject}; attaching it makes a {@link BpfLink} owned by the object. */
 public final class BpfProgram {
+  private static final long UPROBE_OPTS_SIZE = 40;
+
   private final BpfObject object;
   private final MemorySegment handle;
   private final String name;
@@ -77,19 +80,27 @@ public final class BpfProgram {
   }
 
   /**
-   * Attaches a uprobe (or uretprobe) at {@code offset} bytes into the ELF file {@code binaryPath}
-   * (a file offset, as libbpf takes it), for process {@code pid} only, or every process with -1.
+   * Attaches a uprobe (or uretprobe) to {@code function} in the ELF file {@code binaryPath} (a full
+   * path: an executable or shared library), firing in process {@code pid} only, or in every process
+   * with -1. libbpf finds the function's offset in the file's symbol tables.
    */
-  public BpfLink attachUprobe(boolean retprobe, int pid, String binaryPath, long offset) {
+  public BpfLink attachUprobe(boolean retprobe, int pid, String binaryPath, String function) {
     object.requireLoaded("attaching " + name);
     try (Arena arena = Arena.ofConfined()) {
+      // struct bpf_uprobe_opts { size_t sz; size_t ref_ctr_offset; __u64 bpf_cookie;
+      //                          bool retprobe; const char *func_name; ... } (libbpf 1.0+)
+      MemorySegment opts = arena.allocate(UPROBE_OPTS_SIZE, 8);
+      opts.set(ValueLayout.JAVA_LONG, 0, UPROBE_OPTS_SIZE);
+      opts.set(ValueLayout.JAVA_BOOLEAN, 24, retprobe);
+      opts.set(ValueLayout.ADDRESS, 32, arena.allocateFrom(function));
       MemorySegment state = Libbpf.callState(arena);
       MemorySegment link =
           (MemorySegment)
-              Libbpf.bpf_program__attach_uprobe.invokeExact(
-                  state, handle, retprobe, pid, arena.allocateFrom(binaryPath), offset);
-      return linked(
-          Errors.check(link, state, "attaching " + name + " as uprobe to " + binaryPath + "+" + offset));
+              Libbpf.bpf_program__attach_uprobe_opts.invokeExact(
+                  state, handle, pid, arena.allocateFrom(binaryPath), 0L, opts);
+      return linked(Errors.check(
+          link, state, "attaching " + name + " as " + (retprobe ? "uretprobe" : "uprobe") + " to "
+              + function + " in " + binaryPath));
     } catch (Throwable t) {
       throw Errors.rethrow(t);
     }

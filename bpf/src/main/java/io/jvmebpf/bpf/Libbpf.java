@@ -1,7 +1,6 @@
 package io.jvmebpf.bpf;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -46,10 +45,9 @@ final class Libbpf {
       downcallSettingErrno("bpf_program__attach_raw_tracepoint", ADDRESS, ADDRESS, ADDRESS);
   static final MethodHandle bpf_program__attach_perf_event =
       downcallSettingErrno("bpf_program__attach_perf_event", ADDRESS, ADDRESS, JAVA_INT);
-  static final MethodHandle bpf_program__attach_uprobe =
+  static final MethodHandle bpf_program__attach_uprobe_opts =
       downcallSettingErrno(
-          "bpf_program__attach_uprobe",
-          ADDRESS, ADDRESS, JAVA_BOOLEAN, JAVA_INT, ADDRESS, JAVA_LONG);
+          "bpf_program__attach_uprobe_opts", ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS);
   static final MethodHandle bpf_link__destroy = downcall("bpf_link__destroy", JAVA_INT, ADDRESS);
 
   static final MethodHandle bpf_map__name = downcall("bpf_map__name", ADDRESS, ADDRESS);

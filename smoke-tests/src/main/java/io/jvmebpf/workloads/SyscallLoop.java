@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.util.zip.CRC32;
 
 /**
- * The measured loop of {@code bench/syscall-overhead}: after a warm-up, times N iterations on a
+ * The measured loop of {@code bench/syscall-overhead}: after a 1 s warm-up, times N iterations on a
  * thread named {@code bench} and prints {@code ns/op=<mean>}.
  * <ul>
  *   <li>{@code write1}: one-byte write(2) to /dev/null, the cheapest syscall with a real body: the
@@ -32,7 +32,12 @@ public final class SyscallLoop {
     try (FileOutputStream out = new FileOutputStream("/dev/null")) {
       byte[] buffer = new byte[kind.equals("write64k") ? 65536 : 4096];
       CRC32 crc = new CRC32();
-      loop(kind, n / 5, out, buffer, crc); // warm-up: JIT, page faults
+      // Warm-up of at least a second: JIT, page faults, and the agent's own start-up work (JFR)
+      // settle before the measured loop, which then shows the steady state.
+      long warmUntil = System.nanoTime() + 1_000_000_000L;
+      while (System.nanoTime() < warmUntil) {
+        loop(kind, n / 20, out, buffer, crc);
+      }
       long start = System.nanoTime();
       loop(kind, n, out, buffer, crc);
       long elapsed = System.nanoTime() - start;

@@ -54,11 +54,13 @@ public final class Probes implements AutoCloseable {
   }
 
   private void startOne(Feature feature, ProbeContext context) {
+    long started = System.nanoTime();
     Probe probe = feature.create().apply(context);
     try {
       probe.start(context);
       running.add(probe);
       features.put(feature.name(), FeatureStatus.ON);
+      context.log().debug(feature.name() + " on in " + (System.nanoTime() - started) / 1_000_000 + " ms");
     } catch (RuntimeException | LinkageError e) {
       probe.close();
       String reason = e.getMessage() != null ? e.getMessage() : e.toString();

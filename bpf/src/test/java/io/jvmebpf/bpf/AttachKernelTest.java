@@ -1,0 +1,91 @@
+package io.jvmebpf.bpf;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jvmebpf.bpf.testing.RequiresBpf;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The perf-event and uprobe attach paths, with attach_selftest.bpf.c's counters. */
+@ExtendWith(RequiresBpf.class)
+class AttachKernelTest {
+  private static final int PERF_SAMPLES = 0;
+  private static final int UPROBE_HITS = 1;
+  private static final int CALLS = 777;
+  private static final MethodHandle GETPPID =
+      Linker.nativeLinker().downcallHandle(
+          Linker.nativeLinker().defaultLookup().find("getppid").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
+
+  private BpfObject object;
+
+  @BeforeEach
+  void load() {
+    object = BpfObject.openBundled("attach_selftest");
+    object.readOnlyData().set(JAVA_INT, 0, (int) ProcessHandle.current().pid());
+    object.load();
+  }
+
+  @AfterEach
+  void close() {
+    object.close();
+  }
+
+  @Test
+  void aUprobeOnLibcCountsEveryCallOfThisProcess() throws Throwable {
+    BpfLink link = object.program("on_call")
+        .attachUprobe(false, (int) ProcessHandle.current().pid(), libcPath(), "getppid");
+    for (int i = 0; i < CALLS; i++) {
+      int unused = (int) GETPPID.invokeExact();
+    }
+    assertEquals(CALLS, object.map("counters").counter(UPROBE_HITS));
+    link.close();
+    int unused = (int) GETPPID.invokeExact();
+    assertEquals(CALLS, object.map("counters").counter(UPROBE_HITS), "still counting after detach");
+  }
+
+  @Test
+  void aSoftwarePerfEventSamplesTheThreadItWatches() throws Exception {
+    long[] samples = new long[1];
+    Thread spinner = new Thread(() -> {
+      int fd = PerfEvent.openSoftware(
+          PerfEvent.PERF_COUNT_SW_TASK_CLOCK, NativeThreads.gettid(), -1, 1000);
+      try (BpfLink link = object.program("on_sample").attachPerfEvent(fd)) {
+        spin(300);
+      }
+      samples[0] = object.map("counters").counter(PERF_SAMPLES);
+    }, "spinner");
+    spinner.start();
+    spinner.join();
+    // 300 ms of CPU at 1 kHz: about 300 samples; the bounds leave room for a busy machine.
+    assertTrue(samples[0] >= 100 && samples[0] <= 450, "samples " + samples[0]);
+    spin(50);
+    assertEquals(samples[0], object.map("counters").counter(PERF_SAMPLES), "sampling after detach");
+  }
+
+  private static void spin(long millis) {
+    long end = System.nanoTime() + millis * 1_000_000;
+    double x = 0;
+    while (System.nanoTime() < end) {
+      x += Math.sqrt(x + 1);
+    }
+    if (x == 42) {
+      System.out.println(x);
+    }
+  }
+
+  private static String libcPath() throws Exception {
+    return Files.readAllLines(Path.of("/proc/self/maps")).stream()
+        .map(line -> line.substring(line.lastIndexOf(' ') + 1))
+        .filter(path -> path.contains("/libc.so") || path.contains("/libc-"))
+        .findFirst().orElseThrow();
+  }
+}
