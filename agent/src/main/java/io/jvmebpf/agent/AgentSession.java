@@ -2,6 +2,7 @@ package io.jvmebpf.agent;
 
 import io.jvmebpf.agent.config.AgentOptions;
 import io.jvmebpf.agent.log.AgentLog;
+import io.jvmebpf.agent.overhead.BpfRunTimeSampler;
 import io.jvmebpf.agent.overhead.SelfOverhead;
 import io.jvmebpf.agent.probe.BpfUsage;
 import io.jvmebpf.agent.probe.ProbeContext;
@@ -14,7 +15,6 @@ import io.jvmebpf.agent.report.ReportBuilder;
 import io.jvmebpf.agent.report.Summary;
 import io.jvmebpf.agent.report.SummaryJsonWriter;
 import io.jvmebpf.agent.threads.ThreadRegistry;
-import io.jvmebpf.bpf.BpfStats;
 import io.jvmebpf.bpf.LibbpfLog;
 import io.jvmebpf.bpf.LibbpfVersion;
 import io.jvmebpf.jfr.JavaThreadEvents;
@@ -34,7 +34,7 @@ public final class AgentSession {
   private final ThreadRegistry threads;
   private final Probes probes;
   private final JavaThreadEvents javaThreads;
-  private final BpfStats bpfStats;
+  private final BpfRunTimeSampler runTimeSampler;
   private final long startupNs;
   private final long startupCpuNs;
   private final long startupRssBytes;
@@ -42,14 +42,14 @@ public final class AgentSession {
 
   private AgentSession(
       AgentOptions options, AgentLog log, ThreadRegistry threads, Probes probes,
-      JavaThreadEvents javaThreads, BpfStats bpfStats, long startupNs, long startupCpuNs,
+      JavaThreadEvents javaThreads, BpfRunTimeSampler runTimeSampler, long startupNs, long startupCpuNs,
       long startupRssBytes) {
     this.options = options;
     this.log = log;
     this.threads = threads;
     this.probes = probes;
     this.javaThreads = javaThreads;
-    this.bpfStats = bpfStats;
+    this.runTimeSampler = runTimeSampler;
     this.startupNs = startupNs;
     this.startupCpuNs = startupCpuNs;
     this.startupRssBytes = startupRssBytes;
@@ -79,7 +79,7 @@ public final class AgentSession {
     JavaThreadEvents javaThreads = JavaThreadEvents.start(threads::javaThread);
     // The threads already running, "main" among them, which no JFR event will announce.
     Thread.ofPlatform().daemon().name("jvm-ebpf-thread-dump").start(() -> threads.refreshFromJvm(log));
-    BpfStats stats = unavailable == null ? enableStats(log) : null;
+    BpfRunTimeSampler stats = unavailable == null ? BpfRunTimeSampler.start(options.bpfStats(), log) : null;
     int tgid = (int) ProcessHandle.current().pid();
     Probes probes = Probes.start(new ProbeContext(tgid, options, log, threads), syscalls, unavailable);
     long startupNs = System.nanoTime() - startedNanos;
@@ -112,6 +112,9 @@ public final class AgentSession {
       threads.refreshFromJvm(log);
       ReportBuilder report = new ReportBuilder();
       probes.contribute(report);
+      if (runTimeSampler != null) {
+        runTimeSampler.close();
+      }
       BpfUsage usage = probes.usage();
       long cpuNs = startupCpuNs + SelfOverhead.agentThreadsCpuNs();
       Summary summary =
@@ -123,8 +126,8 @@ public final class AgentSession {
                   new Overhead(
                       cpuNs,
                       startupRssBytes,
-                      bpfStats == null || usage.runTimeNs() < 0 ? null : usage.runTimeNs(),
-                      bpfStats == null || usage.runCount() < 0 ? null : usage.runCount(),
+                      runTimeSampler == null || usage.runTimeNs() < 0 ? null : runTimeSampler.scaleToWholeRun(usage.runTimeNs()),
+                      runTimeSampler == null || usage.runCount() < 0 ? null : runTimeSampler.scaleToWholeRun(usage.runCount()),
                       usage.mapBytes(),
                       startupMs()),
                   report.dropped()),
@@ -137,8 +140,8 @@ public final class AgentSession {
       return null;
     } finally {
       probes.close();
-      if (bpfStats != null) {
-        bpfStats.close();
+      if (runTimeSampler != null) {
+        runTimeSampler.close();
       }
     }
   }
@@ -151,15 +154,6 @@ public final class AgentSession {
       return version.major() >= 1 ? null : "libbpf " + version + " is too old: jvm-ebpf needs 1.0+";
     } catch (RuntimeException | LinkageError e) {
       return e.getMessage();
-    }
-  }
-
-  private static BpfStats enableStats(AgentLog log) {
-    try {
-      return BpfStats.enable();
-    } catch (RuntimeException e) {
-      log.debug("BPF run-time statistics unavailable, bpfRunNs will be null: " + e.getMessage());
-      return null;
     }
   }
 

@@ -17,15 +17,16 @@ public final class BpfObject implements AutoCloseable {
   private static final String RESOURCE_FOLDER = "/io/jvmebpf/bpf/objects/";
 
   private final String name;
-  private final Arena arena = Arena.ofShared();
+  private final Arena arena;
   private final MemorySegment handle;
   private final List<BpfLink> links = new ArrayList<>();
   private boolean loaded;
   private boolean closed;
 
-  private BpfObject(String name, MemorySegment handle) {
+  private BpfObject(String name, MemorySegment handle, Arena arena) {
     this.name = name;
     this.handle = handle;
+    this.arena = arena;
   }
 
   /**
@@ -47,22 +48,23 @@ public final class BpfObject implements AutoCloseable {
   /** Opens an ELF object from memory; libbpf parses it, nothing reaches the kernel yet. */
   public static BpfObject open(String name, byte[] elf) {
     LibbpfLog.install();
-    Arena arena = Arena.ofConfined();
-    try (arena) {
-      // libbpf keeps its own copy of the ELF bytes.
-      MemorySegment bytes = arena.allocate(elf.length, 8);
+    // libbpf reads the ELF bytes in place rather than copying them: they live as long as the object.
+    Arena lifetime = Arena.ofShared();
+    try (Arena call = Arena.ofConfined()) {
+      MemorySegment bytes = lifetime.allocate(elf.length, 8);
       MemorySegment.copy(elf, 0, bytes, ValueLayout.JAVA_BYTE, 0, elf.length);
       // struct bpf_object_open_opts { size_t sz; const char *object_name; ... }: libbpf reads
       // only the first sz bytes, so naming the object is all we set.
-      MemorySegment opts = arena.allocate(16, 8);
+      MemorySegment opts = call.allocate(16, 8);
       opts.set(ValueLayout.JAVA_LONG, 0, 16);
-      opts.set(ValueLayout.ADDRESS, 8, arena.allocateFrom(name));
-      MemorySegment state = Libbpf.callState(arena);
+      opts.set(ValueLayout.ADDRESS, 8, call.allocateFrom(name));
+      MemorySegment state = Libbpf.callState(call);
       MemorySegment obj =
           (MemorySegment)
               Libbpf.bpf_object__open_mem.invokeExact(state, bytes, (long) elf.length, opts);
-      return new BpfObject(name, Errors.check(obj, state, "opening BPF object " + name));
+      return new BpfObject(name, Errors.check(obj, state, "opening BPF object " + name), lifetime);
     } catch (Throwable t) {
+      lifetime.close();
       throw Errors.rethrow(t);
     }
   }
@@ -150,11 +152,6 @@ public final class BpfObject implements AutoCloseable {
 
   public boolean isLoaded() {
     return loaded;
-  }
-
-  /** Memory for the lifetime of this object (names passed to libbpf, callbacks). */
-  Arena arena() {
-    return arena;
   }
 
   synchronized BpfLink register(BpfLink link) {

@@ -53,7 +53,7 @@ final class Errors {
       case EPERM -> "; the process needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN, or root)";
       case ENOENT -> "; the kernel does not have this object (tracepoint, symbol or map entry)";
       case ENOSYS, EOPNOTSUPP -> "; this kernel does not support it";
-      case EINVAL -> "; the kernel rejected the arguments (libbpf's log has the details)";
+      case EINVAL -> "; rejected as invalid (loglevel=debug shows libbpf's own explanation)";
       default -> "";
     };
   }

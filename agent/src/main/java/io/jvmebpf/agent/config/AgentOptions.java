@@ -12,11 +12,22 @@ import java.util.Set;
  * @param syscallFilter the syscall names to trace; empty means all
  * @param log where log lines go: {@code stderr}, {@code none} or a file path
  * @param debug whether debug lines (libbpf's among them) are logged
+ * @param bpfStats how the kernel times the agent's BPF programs for {@code agent.overhead}
  */
 public record AgentOptions(
-    Path out, boolean syscalls, Set<String> syscallFilter, String log, boolean debug) {
+    Path out, boolean syscalls, Set<String> syscallFilter, String log, boolean debug, BpfStatsMode bpfStats) {
+
+  /** {@code bpfstats=}: the kernel's run-time statistics cost two clock reads per program run. */
+  public enum BpfStatsMode {
+    /** On 10% of the time, scaled up: cheap, an estimate. */
+    SAMPLED,
+    /** Always on: exact, at the full cost. */
+    ON,
+    /** Never: {@code bpfRunNs} and {@code bpfRunCount} are null. */
+    OFF
+  }
 
   public static AgentOptions defaults() {
-    return new AgentOptions(Path.of("jvm-ebpf-report"), true, Set.of(), "stderr", false);
+    return new AgentOptions(Path.of("jvm-ebpf-report"), true, Set.of(), "stderr", false, BpfStatsMode.SAMPLED);
   }
 }

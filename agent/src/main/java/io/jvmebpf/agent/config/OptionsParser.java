@@ -34,6 +34,7 @@ public final class OptionsParser {
     Set<String> filter = new LinkedHashSet<>();
     String log = defaults.log();
     boolean debug = defaults.debug();
+    AgentOptions.BpfStatsMode bpfStats = defaults.bpfStats();
     List<String> errors = new ArrayList<>();
     String listKey = null;
 
@@ -86,11 +87,19 @@ public final class OptionsParser {
             default -> errors.add("loglevel=" + value + " is not one of info, debug");
           }
         }
-        default -> errors.add("unknown option '" + key + "' (known: out, syscalls, log, loglevel)");
+        case "bpfstats" -> {
+          switch (value) {
+            case "sampled" -> bpfStats = AgentOptions.BpfStatsMode.SAMPLED;
+            case "on" -> bpfStats = AgentOptions.BpfStatsMode.ON;
+            case "off" -> bpfStats = AgentOptions.BpfStatsMode.OFF;
+            default -> errors.add("bpfstats=" + value + " is not one of sampled, on, off");
+          }
+        }
+        default -> errors.add("unknown option '" + key + "' (known: out, syscalls, log, loglevel, bpfstats)");
       }
     }
     return errors.isEmpty()
-        ? new Valid(new AgentOptions(out, syscalls, Set.copyOf(filter), log, debug))
+        ? new Valid(new AgentOptions(out, syscalls, Set.copyOf(filter), log, debug, bpfStats))
         : new Invalid(List.copyOf(errors));
   }
 

@@ -20,7 +20,8 @@ class OptionsParserTest {
 
   @Test
   void everyOption() {
-    AgentOptions o = valid("out=/tmp/r,syscalls=read,write,log=none,loglevel=debug");
+    AgentOptions o = valid("out=/tmp/r,syscalls=read,write,log=none,loglevel=debug,bpfstats=on");
+    assertEquals(AgentOptions.BpfStatsMode.ON, o.bpfStats());
     assertEquals(Path.of("/tmp/r"), o.out());
     assertEquals(Set.of("read", "write"), o.syscallFilter());
     assertTrue(o.syscalls());
@@ -37,13 +38,14 @@ class OptionsParserTest {
   @Test
   void everyErrorIsReportedNotDefaulted() {
     OptionsParser.Invalid invalid =
-        assertInstanceOf(OptionsParser.Invalid.class, parser.parse("bogus=1,syscalls=wrte,loglevel=loud,out=,stray"));
+        assertInstanceOf(OptionsParser.Invalid.class, parser.parse("bogus=1,syscalls=wrte,loglevel=loud,out=,bpfstats=maybe,stray"));
     assertEquals(
         List.of(
-            "unknown option 'bogus' (known: out, syscalls, log, loglevel)",
+            "unknown option 'bogus' (known: out, syscalls, log, loglevel, bpfstats)",
             "syscalls=: 'wrte' is not a syscall of this architecture",
             "loglevel=loud is not one of info, debug",
             "out= needs a folder",
+            "bpfstats=maybe is not one of sampled, on, off",
             "option 'stray' has no value; write it as key=value"),
         invalid.errors());
   }
