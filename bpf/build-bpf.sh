@@ -18,7 +18,10 @@ source_hash() {
 
 compile() { # name, output folder
   # -g emits the BTF that CO-RE and typed maps need; llvm-strip -g then drops the DWARF only.
-  clang -g -O2 -target bpf -mcpu=v3 -I"$src" -c "$src/$1.bpf.c" -o "$2/$1.bpf.o"
+  # Relative paths from inside the source folder, and the prefix map, keep the checkout's location
+  # out of the object's BTF line info, so every clone builds the same bytes.
+  (cd "$src" && clang -g -O2 -target bpf -mcpu=v3 -fdebug-prefix-map="$src"=. -I. \
+    -c "$1.bpf.c" -o "$2/$1.bpf.o")
   llvm-strip -g "$2/$1.bpf.o"
 }
 
