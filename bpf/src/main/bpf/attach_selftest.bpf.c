@@ -19,8 +19,9 @@ struct {
 static __always_inline int count(__u32 which)
 {
 	__u64 *n;
+	__u32 tid;
 
-	if ((bpf_get_current_pid_tgid() >> 32) != cfg.tgid)
+	if (!in_scope(&cfg.scope, &tid))
 		return 0;
 	n = bpf_map_lookup_elem(&counters, &which);
 	if (n)

@@ -3,9 +3,10 @@
 #ifndef JVM_EBPF_ATTACH_SELFTEST_H
 #define JVM_EBPF_ATTACH_SELFTEST_H
 
+#include "scope.h"
+
 struct attach_selftest_config {
-	__u32 tgid;
-	__u32 unused;
+	struct scope scope;
 };
 
 enum attach_selftest_counter {

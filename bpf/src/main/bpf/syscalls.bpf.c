@@ -69,14 +69,13 @@ static __always_inline __u32 log2_bucket(__u64 v)
 SEC("raw_tp/sys_enter")
 int sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
 	long nr = (long)ctx->args[1];
 	struct inflight fresh, *slot;
 	__u64 now;
+	__u32 tid;
 
 	// Only the host JVM, only the syscalls asked for.
-	if ((pid_tgid >> 32) != cfg.tgid || !traced(nr))
+	if (!in_scope(&cfg.scope, &tid) || !traced(nr))
 		return 0;
 	// One slot per thread, rewritten in place: a hash update would take and free an element.
 	now = bpf_ktime_get_ns();
@@ -97,15 +96,14 @@ int sys_enter(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tp/sys_exit")
 int sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
 	long ret = (long)ctx->args[1];
 	struct syscall_stats *s;
 	struct inflight *start;
 	struct syscall_key key;
 	__u64 latency;
+	__u32 tid;
 
-	if ((pid_tgid >> 32) != cfg.tgid)
+	if (!in_scope(&cfg.scope, &tid))
 		return 0;
 	// Entered before we attached, or not traced: nothing to measure.
 	start = bpf_map_lookup_elem(&inflight, &tid);
@@ -129,7 +127,8 @@ int sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	}
 	// A thread is in one syscall at a time, so its own entries are never updated concurrently.
 	s->count++;
-	if (ret < 0)
+	// -512..-516 are the kernel's restart codes: the call is retried or becomes EINTR, not failed.
+	if (ret < 0 && (ret < -516 || ret > -512))
 		s->errors++;
 	s->total_ns += latency;
 	if (latency > s->max_ns)
@@ -142,10 +141,9 @@ int sys_exit(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tp/sched_process_exit")
 int thread_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
+	__u32 tid;
 
-	if ((pid_tgid >> 32) != cfg.tgid)
+	if (!in_scope(&cfg.scope, &tid))
 		return 0;
 	bpf_map_delete_elem(&inflight, &tid);
 	return 0;

@@ -6,6 +6,8 @@
 #ifndef JVM_EBPF_SYSCALLS_H
 #define JVM_EBPF_SYSCALLS_H
 
+#include "scope.h"
+
 #define SYSCALL_NR_LIMIT 1024		/* syscall numbers at or above are not traced */
 #define SYSCALL_LATENCY_BUCKETS 40	/* log2(ns) buckets; the last holds everything >= 2^39 ns */
 #define SYSCALL_STATS_MAX 16384		/* distinct (thread, syscall) pairs */
@@ -13,8 +15,9 @@
 
 /* The only global of the program: set by the agent before load, read-only after. */
 struct syscalls_config {
-	__u32 tgid;		/* the host JVM: nothing else is traced */
+	struct scope scope;	/* the host JVM: nothing else is traced */
 	__u32 trace_all;	/* 1: every syscall; 0: only those set in traced[] */
+	__u32 unused;
 	__u64 traced[SYSCALL_NR_LIMIT / 64];
 };
 

@@ -24,12 +24,11 @@ struct {
 SEC("raw_tp/sched_process_exit")
 int thread_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct thread_exit_event *e;
-	__u32 zero = 0;
+	__u32 zero = 0, tid;
 	__u64 *lost;
 
-	if ((pid_tgid >> 32) != cfg.tgid)
+	if (!in_scope(&cfg.scope, &tid))
 		return 0;
 	// Ring buffer full: count it so the report can say how many names were lost.
 	e = bpf_ringbuf_reserve(&thread_exits, sizeof(*e), 0);
@@ -39,7 +38,7 @@ int thread_exit(struct bpf_raw_tracepoint_args *ctx)
 			__sync_fetch_and_add(lost, 1);
 		return 0;
 	}
-	e->tid = (__u32)pid_tgid;
+	e->tid = tid;
 	e->unused = 0;
 	e->exit_ns = bpf_ktime_get_ns();
 	bpf_get_current_comm(e->comm, sizeof(e->comm));

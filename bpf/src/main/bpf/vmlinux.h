@@ -36,6 +36,12 @@ enum {
 	BPF_EXIST = 2,
 };
 
+/* Filled by bpf_get_ns_current_pid_tgid(). */
+struct bpf_pidns_info {
+	__u32 pid;
+	__u32 tgid;
+};
+
 /* Context of raw_tp/ programs: the tracepoint's arguments as 64-bit words. */
 struct bpf_raw_tracepoint_args {
 	__u64 args[0];

@@ -5,6 +5,7 @@ import io.jvmebpf.agent.config.OptionsParser;
 import io.jvmebpf.agent.log.AgentLog;
 import io.jvmebpf.agent.overhead.SelfOverhead;
 import io.jvmebpf.agent.probe.FeatureStatus;
+import io.jvmebpf.agent.probe.syscalls.SyscallProbe;
 import io.jvmebpf.agent.probe.syscalls.SyscallTable;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
@@ -43,9 +44,16 @@ public final class AgentCore {
         + "; report at exit in " + options.out().toAbsolutePath();
   }
 
+  /** From the command line as the kernel has it, and the launcher's environment variable. */
   private static boolean deniesNativeAccess() {
-    return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
-        .contains("--illegal-native-access=deny");
+    String deny = "--illegal-native-access=deny";
+    String env = System.getenv("JDK_JAVA_OPTIONS");
+    try {
+      String cmdline = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/cmdline"));
+      return List.of(cmdline.split("\0")).contains(deny) || (env != null && env.contains(deny));
+    } catch (java.io.IOException e) {
+      return env != null && env.contains(deny);
+    }
   }
 
   /**
@@ -54,11 +62,10 @@ public final class AgentCore {
   public static void start(
       String options, Instrumentation inst, long startedNanos, List<String> problems) {
     long rssAtStart = SelfOverhead.residentBytes();
-    AgentLog log = AgentLog.stderr();
+    AgentLog log = AgentLog.forRawOptions(options);
     try {
       SyscallTable syscalls = SyscallTable.forThisMachine();
-      OptionsParser.Result parsed =
-          new OptionsParser(name -> syscalls.number(name).isPresent()).parse(options);
+      OptionsParser.Result parsed = new OptionsParser(name -> SyscallProbe.canTrace(syscalls, name)).parse(options);
       if (parsed instanceof OptionsParser.Invalid invalid) {
         log.info("off: bad options: " + String.join("; ", invalid.errors()));
         return;

@@ -17,12 +17,14 @@ import io.jvmebpf.agent.report.SummaryJsonWriter;
 import io.jvmebpf.agent.threads.ThreadRegistry;
 import io.jvmebpf.bpf.LibbpfLog;
 import io.jvmebpf.bpf.LibbpfVersion;
+import io.jvmebpf.bpf.ProcessScope;
 import io.jvmebpf.jfr.JavaThreadEvents;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Properties;
 
 /**
  * One run of the agent in this JVM: from probes attached to the report written and everything
@@ -33,8 +35,8 @@ public final class AgentSession {
   private final AgentLog log;
   private final ThreadRegistry threads;
   private final Probes probes;
-  private final JavaThreadEvents javaThreads;
-  private final BpfRunTimeSampler runTimeSampler;
+  private final JavaThreadEvents javaThreads; // null when BPF is unavailable: nothing to name
+  private final BpfRunTimeSampler runTimeSampler; // null when off or refused
   private final long startupNs;
   private final long startupCpuNs;
   private final long startupRssBytes;
@@ -42,8 +44,8 @@ public final class AgentSession {
 
   private AgentSession(
       AgentOptions options, AgentLog log, ThreadRegistry threads, Probes probes,
-      JavaThreadEvents javaThreads, BpfRunTimeSampler runTimeSampler, long startupNs, long startupCpuNs,
-      long startupRssBytes) {
+      JavaThreadEvents javaThreads, BpfRunTimeSampler runTimeSampler, long startupNs,
+      long startupCpuNs, long startupRssBytes) {
     this.options = options;
     this.log = log;
     this.threads = threads;
@@ -56,7 +58,7 @@ public final class AgentSession {
   }
 
   /**
-   * Starts every wanted probe.
+   * Starts every wanted probe; when BPF cannot run, starts nothing and reports why.
    *
    * @param unavailable why BPF cannot run in this JVM (checked by the bootstrap), or null
    * @param startedNanos {@link System#nanoTime()} at premain
@@ -66,25 +68,33 @@ public final class AgentSession {
       AgentOptions options, AgentLog log, SyscallTable syscalls, String unavailable,
       long startedNanos, long rssAtStart) {
     long cpuAtStart = SelfOverhead.currentThreadCpuNs();
-    log.debug("core entered " + (System.nanoTime() - startedNanos) / 1_000_000 + " ms after premain");
+    log.debug("core entered " + sincePremain(startedNanos) + " ms after premain");
     if (unavailable == null) {
       unavailable = libbpfProblem(log);
-      log.debug("libbpf bound " + (System.nanoTime() - startedNanos) / 1_000_000 + " ms after premain");
+      log.debug("libbpf bound " + sincePremain(startedNanos) + " ms after premain");
+    }
+    ProcessScope scope = null;
+    if (unavailable == null) {
+      try {
+        scope = ProcessScope.ofThisProcess();
+      } catch (RuntimeException e) {
+        unavailable = e.getMessage();
+      }
     }
     ThreadRegistry threads = new ThreadRegistry();
+    JavaThreadEvents javaThreads = null;
     if (unavailable == null) {
       threads.currentThread();
+      // First, so that JFR's start-up (a few hundred ms, on its own thread) overlaps BPF loading.
+      javaThreads = JavaThreadEvents.start(threads::javaThread);
+      // The threads already running, which no JFR event will announce.
+      AgentThreads.start("thread-dump", () -> threads.refreshFromJvm(log), log);
     }
-    // First, so that JFR's start-up (a few hundred ms, on its own thread) overlaps BPF loading.
-    JavaThreadEvents javaThreads = JavaThreadEvents.start(threads::javaThread);
-    // The threads already running, "main" among them, which no JFR event will announce.
-    Thread.ofPlatform().daemon().name("jvm-ebpf-thread-dump").start(() -> threads.refreshFromJvm(log));
-    BpfRunTimeSampler stats = unavailable == null ? BpfRunTimeSampler.start(options.bpfStats(), log) : null;
-    int tgid = (int) ProcessHandle.current().pid();
-    Probes probes = Probes.start(new ProbeContext(tgid, options, log, threads), syscalls, unavailable);
-    long startupNs = System.nanoTime() - startedNanos;
+    Probes probes = Probes.start(new ProbeContext(scope, options, log, threads), syscalls, unavailable);
+    BpfRunTimeSampler sampler =
+        probes.anyRunning() ? BpfRunTimeSampler.start(options.bpfStats(), log) : null;
     return new AgentSession(
-        options, log, threads, probes, javaThreads, stats, startupNs,
+        options, log, threads, probes, javaThreads, sampler, System.nanoTime() - startedNanos,
         SelfOverhead.currentThreadCpuNs() - cpuAtStart,
         Math.max(0, SelfOverhead.residentBytes() - rssAtStart));
   }
@@ -104,46 +114,48 @@ public final class AgentSession {
     }
     stopped = true;
     try {
-      javaThreads.close();
-      if (javaThreads.failure() != null) {
-        log.info("names of Java threads that ended before the report may be missing: JFR did not"
-            + " start (" + javaThreads.failure() + ")");
+      // First, while the agent's threads are all still alive to be counted.
+      long cpuNs = startupCpuNs + SelfOverhead.agentThreadsCpuNs();
+      if (javaThreads != null) {
+        javaThreads.close();
+        if (javaThreads.failure() != null) {
+          log.info("names of Java threads that ended before the report may be missing: JFR did"
+              + " not start (" + javaThreads.failure() + ")");
+        }
+        threads.refreshFromJvm(log);
       }
-      threads.refreshFromJvm(log);
       ReportBuilder report = new ReportBuilder();
       probes.contribute(report);
       if (runTimeSampler != null) {
         runTimeSampler.close();
       }
       BpfUsage usage = probes.usage();
-      long cpuNs = startupCpuNs + SelfOverhead.agentThreadsCpuNs();
+      Overhead overhead =
+          new Overhead(
+              cpuNs,
+              startupRssBytes,
+              runTimeSampler == null || usage.runTimeNs() < 0 ? null : runTimeSampler.scaleToWholeRun(usage.runTimeNs()),
+              runTimeSampler == null || usage.runCount() < 0 ? null : runTimeSampler.scaleToWholeRun(usage.runCount()),
+              usage.mapBytes(),
+              startupMs());
       Summary summary =
           new Summary(
               processInfo(),
-              new AgentInfo(
-                  version(),
-                  probes.featureLines(),
-                  new Overhead(
-                      cpuNs,
-                      startupRssBytes,
-                      runTimeSampler == null || usage.runTimeNs() < 0 ? null : runTimeSampler.scaleToWholeRun(usage.runTimeNs()),
-                      runTimeSampler == null || usage.runCount() < 0 ? null : runTimeSampler.scaleToWholeRun(usage.runCount()),
-                      usage.mapBytes(),
-                      startupMs()),
-                  report.dropped()),
+              new AgentInfo(version(), probes.featureLines(), overhead, report.dropped()),
               report.threads(threads));
       Path written = new SummaryJsonWriter().write(summary, options.out());
       log.info("report written to " + written.toAbsolutePath());
       return written;
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | LinkageError e) {
       log.info("could not write the report to " + options.out().toAbsolutePath() + ": " + e);
       return null;
     } finally {
       probes.close();
-      if (runTimeSampler != null) {
-        runTimeSampler.close();
-      }
     }
+  }
+
+  private static long sincePremain(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1_000_000;
   }
 
   private static String libbpfProblem(AgentLog log) {
@@ -158,7 +170,8 @@ public final class AgentSession {
   }
 
   private static ProcessInfo processInfo() {
-    long startMillis = ManagementFactory.getRuntimeMXBean().getStartTime();
+    Instant now = Instant.now();
+    Instant started = ProcessHandle.current().info().startInstant().orElse(now);
     String kernel;
     try {
       kernel = Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
@@ -169,13 +182,13 @@ public final class AgentSession {
         ProcessHandle.current().pid(),
         System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
         kernel,
-        Instant.ofEpochMilli(startMillis),
-        System.currentTimeMillis() - startMillis);
+        started,
+        now.toEpochMilli() - started.toEpochMilli());
   }
 
   static String version() {
-    try (var in = AgentSession.class.getResourceAsStream("/io/jvmebpf/agent/version.properties")) {
-      java.util.Properties p = new java.util.Properties();
+    try (InputStream in = AgentSession.class.getResourceAsStream("/io/jvmebpf/agent/version.properties")) {
+      Properties p = new Properties();
       if (in != null) {
         p.load(in);
       }

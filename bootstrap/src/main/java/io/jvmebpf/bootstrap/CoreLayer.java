@@ -47,12 +47,18 @@ final class CoreLayer {
     ModuleLayer layer =
         ModuleLayer.boot().defineModulesWithOneLoader(configuration, ClassLoader.getPlatformClassLoader());
     Module core = layer.findModule(MODULE).orElseThrow();
-    // Lets the core, and only the core, switch on its own native access (see NativeAccess there).
-    inst.redefineModule(
-        Object.class.getModule(), Set.of(), Map.of(), Map.of("java.lang", Set.of(core)), Set.of(), Map.of());
+    // Lets the core, and only the core, switch on its own native access (NativeAccess there) and
+    // run Thread.print without the platform MBean server (JavaThreadDump there).
+    openTo(inst, Object.class.getModule(), "java.lang", core);
+    ModuleLayer.boot().findModule("jdk.management")
+        .ifPresent(m -> openTo(inst, m, "com.sun.management.internal", core));
     Class<?> entry = Class.forName(ENTRY_CLASS, true, layer.findLoader(MODULE));
     return new CoreLayer(
         entry.getMethod("start", String.class, Instrumentation.class, long.class, List.class));
+  }
+
+  private static void openTo(Instrumentation inst, Module module, String pkg, Module core) {
+    inst.redefineModule(module, Set.of(), Map.of(), Map.of(pkg, Set.of(core)), Set.of(), Map.of());
   }
 
   void start(String options, Instrumentation inst, long startedNanos, List<String> problems)

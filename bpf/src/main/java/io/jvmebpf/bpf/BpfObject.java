@@ -150,10 +150,6 @@ public final class BpfObject implements AutoCloseable {
     return attached;
   }
 
-  public boolean isLoaded() {
-    return loaded;
-  }
-
   synchronized BpfLink register(BpfLink link) {
     links.add(link);
     return link;
@@ -178,7 +174,11 @@ public final class BpfObject implements AutoCloseable {
     }
     closed = true;
     for (BpfLink link : links) {
-      link.close();
+      try {
+        link.close();
+      } catch (BpfException e) {
+        // bpf_object__close below releases the program whatever this link's state.
+      }
     }
     try {
       Libbpf.bpf_object__close.invokeExact(handle);

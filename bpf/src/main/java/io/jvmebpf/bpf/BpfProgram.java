@@ -64,8 +64,8 @@ public final class BpfProgram {
   }
 
   /**
-   * Attaches to an open perf event; the link owns {@code perfEventFd} from then on and closes it
-   * when destroyed.
+   * Attaches to an open perf event; {@code perfEventFd} is the link's from then on, closed when it
+   * is destroyed, or at once if attaching fails.
    */
   public BpfLink attachPerfEvent(int perfEventFd) {
     object.requireLoaded("attaching " + name);
@@ -73,7 +73,12 @@ public final class BpfProgram {
       MemorySegment state = Libbpf.callState(arena);
       MemorySegment link =
           (MemorySegment) Libbpf.bpf_program__attach_perf_event.invokeExact(state, handle, perfEventFd);
-      return linked(Errors.check(link, state, "attaching " + name + " to perf event fd " + perfEventFd));
+      if (link.equals(MemorySegment.NULL)) {
+        int errno = Libbpf.errno(state);
+        int unused = (int) Libbpf.close.invokeExact(perfEventFd); // not the link's on failure
+        throw Errors.failure(errno, "attaching " + name + " to perf event fd " + perfEventFd);
+      }
+      return linked(link);
     } catch (Throwable t) {
       throw Errors.rethrow(t);
     }

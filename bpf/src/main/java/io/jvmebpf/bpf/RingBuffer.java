@@ -15,7 +15,9 @@ import java.util.function.Consumer;
 /**
  * A consumer of a {@code BPF_MAP_TYPE_RINGBUF} map ({@code struct ring_buffer}). {@link #poll}
  * calls the handler on the polling thread, once per record, with a segment valid only during the
- * call; a handler that throws loses that record and is counted, never the host.
+ * call; a handler that throws loses that record and is counted, never the host. libbpf's ring
+ * buffer has one consumer at a time: poll, consume and close take turns, and after close the
+ * others do nothing.
  */
 public final class RingBuffer implements AutoCloseable {
   private static final MethodHandle ON_RECORD;
@@ -71,7 +73,10 @@ public final class RingBuffer implements AutoCloseable {
    *
    * @return the number of records consumed
    */
-  public int poll(int timeoutMs) {
+  public synchronized int poll(int timeoutMs) {
+    if (closed) {
+      return 0;
+    }
     try {
       int n = (int) Libbpf.ring_buffer__poll.invokeExact(handle, timeoutMs);
       return n == -4 /* EINTR */ ? 0 : Errors.check(n, "polling ring buffer " + mapName);
@@ -81,7 +86,10 @@ public final class RingBuffer implements AutoCloseable {
   }
 
   /** Hands every record available now to the handler, without waiting. */
-  public int consume() {
+  public synchronized int consume() {
+    if (closed) {
+      return 0;
+    }
     try {
       return Errors.check(
           (int) Libbpf.ring_buffer__consume.invokeExact(handle), "consuming ring buffer " + mapName);

@@ -30,7 +30,7 @@ class AttachKernelTest {
   @BeforeEach
   void load() {
     object = BpfObject.openBundled("attach_selftest");
-    object.readOnlyData().set(JAVA_INT, 0, (int) ProcessHandle.current().pid());
+    ProcessScope.ofThisProcess().writeTo(object.readOnlyData());
     object.load();
   }
 

@@ -32,7 +32,7 @@ class BpfMapKernelTest {
   @BeforeEach
   void load() {
     object = BpfObject.openBundled("syscalls");
-    object.readOnlyData().set(JAVA_INT, 0, (int) ProcessHandle.current().pid());
+    ProcessScope.ofThisProcess().writeTo(object.readOnlyData());
     object.load();
     stats = object.map("stats");
     arena = Arena.ofConfined();

@@ -40,7 +40,7 @@ class LibbpfErrorsTest {
   @Test
   void anUnknownTracepointIsEnoent() {
     try (BpfObject object = BpfObject.openBundled("threads")) {
-      object.readOnlyData().set(JAVA_INT, 0, (int) ProcessHandle.current().pid());
+      ProcessScope.ofThisProcess().writeTo(object.readOnlyData());
       object.load();
       BpfException e = assertThrows(BpfException.class,
           () -> object.program("thread_exit").attachRawTracepoint("no_such_tracepoint"));
@@ -61,7 +61,7 @@ class LibbpfErrorsTest {
   void closingTheObjectDetachesItsLinks() {
     BpfLink link;
     try (BpfObject object = BpfObject.openBundled("threads")) {
-      object.readOnlyData().set(JAVA_INT, 0, (int) ProcessHandle.current().pid());
+      ProcessScope.ofThisProcess().writeTo(object.readOnlyData());
       object.load();
       link = object.program("thread_exit").attach();
       assertTrue(link.isAttached());

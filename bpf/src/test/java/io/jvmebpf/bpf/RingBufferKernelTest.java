@@ -21,7 +21,7 @@ class RingBufferKernelTest {
   @Test
   void reportsEachExitingThreadOfThisProcessOnceAndNoOtherProcess() throws Exception {
     try (BpfObject object = BpfObject.openBundled("threads")) {
-      object.readOnlyData().set(JAVA_INT, 0, (int) ProcessHandle.current().pid());
+      ProcessScope.ofThisProcess().writeTo(object.readOnlyData());
       object.load();
       List<BpfLink> links = object.attachAll();
       List<Exit> exits = new ArrayList<>();
@@ -58,7 +58,7 @@ class RingBufferKernelTest {
   @Test
   void runStatisticsCountRunsWhileEnabled() throws Exception {
     try (BpfStats stats = BpfStats.enable(); BpfObject object = BpfObject.openBundled("threads")) {
-      object.readOnlyData().set(JAVA_INT, 0, (int) ProcessHandle.current().pid());
+      ProcessScope.ofThisProcess().writeTo(object.readOnlyData());
       object.load();
       object.attachAll();
       AtomicInteger ran = new AtomicInteger();

@@ -16,22 +16,24 @@ public final class JavaThreadEvents implements AutoCloseable {
   private static final Duration WAIT_LIMIT = Duration.ofMillis(500);
 
   private final Thread starter;
-  private volatile RecordingStream stream;
+  private RecordingStream stream; // guarded by this
+  private boolean closed; // guarded by this
   private volatile Throwable failure;
 
   private JavaThreadEvents(Consumer<JavaThread> onThread) {
     // JFR takes a few hundred ms to start: off the application's start-up path. The stream runs
     // on this daemon thread (startAsync's thread is not a daemon and would keep the JVM alive).
-    starter =
-        Thread.ofPlatform().daemon().name("jvm-ebpf-jfr").start(() -> {
-          try {
-            RecordingStream s = open(onThread);
-            stream = s;
-            s.start();
-          } catch (RuntimeException | Error e) {
-            failure = e;
-          }
-        });
+    starter = daemon("jvm-ebpf-jfr", () -> {
+      RecordingStream s = open(onThread);
+      synchronized (this) {
+        if (closed) { // the JVM is already exiting: too late to be of use
+          s.close();
+          return;
+        }
+        stream = s;
+      }
+      s.start();
+    });
   }
 
   /** Starts the stream in the background; {@code onThread} runs on the stream's thread. */
@@ -57,7 +59,7 @@ public final class JavaThreadEvents implements AutoCloseable {
     }
   }
 
-  /** Why JFR could not start, or null. */
+  /** Why JFR could not start or stream, or null. */
   public Throwable failure() {
     return failure;
   }
@@ -65,20 +67,34 @@ public final class JavaThreadEvents implements AutoCloseable {
   /** Stops recording, delivers what JFR still holds, then releases the stream. */
   @Override
   public void close() {
-    RecordingStream s = stream;
-    if (s != null) {
-      // stop() delivers the last events and ends the stream thread. At JVM exit JFR's own shutdown
-      // hook may have stopped the recording first (stop() then throws), or may hold stop() up:
-      // what was delivered by then is what there is.
-      join(Thread.ofPlatform().daemon().name("jvm-ebpf-jfr-stop").start(() -> {
-        try {
-          s.stop();
-        } catch (IllegalStateException stoppedByJfrShutdown) {
-          s.close();
-        }
-      }));
-      s.close();
+    RecordingStream s;
+    synchronized (this) {
+      closed = true;
+      s = stream;
     }
+    if (s == null) {
+      return;
+    }
+    // stop() delivers the last events and ends the stream thread. At JVM exit JFR's own shutdown
+    // hook may have stopped the recording first (stop() then throws), or may hold stop() up:
+    // what was delivered by then is what there is.
+    join(daemon("jvm-ebpf-jfr-stop", () -> {
+      try {
+        s.stop();
+      } catch (IllegalStateException stoppedByJfrShutdown) {
+        s.close();
+      }
+    }));
+    s.close();
+  }
+
+  /** A daemon whose failure is kept for {@link #failure()}, never printed on the host's stderr. */
+  private Thread daemon(String name, Runnable body) {
+    return Thread.ofPlatform()
+        .daemon()
+        .name(name)
+        .uncaughtExceptionHandler((t, e) -> failure = e)
+        .start(body);
   }
 
   private static void join(Thread thread) {

@@ -26,6 +26,20 @@ public final class AgentLog {
     return new AgentLog("stderr", false);
   }
 
+  /**
+   * Honours {@code log=} before the options are known to be valid, so that the line saying they
+   * are not goes where the user asked.
+   */
+  public static AgentLog forRawOptions(String options) {
+    String target = "stderr";
+    for (String option : options == null ? new String[0] : options.split(",")) {
+      if (option.startsWith("log=") && option.length() > "log=".length()) {
+        target = option.substring("log=".length());
+      }
+    }
+    return new AgentLog(target, false);
+  }
+
   public void info(String message) {
     write(message);
   }
@@ -34,10 +48,6 @@ public final class AgentLog {
     if (debug) {
       write("debug: " + message);
     }
-  }
-
-  public boolean isDebug() {
-    return debug;
   }
 
   private synchronized void write(String message) {

@@ -1,5 +1,6 @@
 package io.jvmebpf.agent.overhead;
 
+import io.jvmebpf.agent.AgentThreads;
 import io.jvmebpf.agent.config.AgentOptions;
 import io.jvmebpf.agent.log.AgentLog;
 import io.jvmebpf.bpf.BpfStats;
@@ -29,9 +30,9 @@ public final class BpfRunTimeSampler implements AutoCloseable {
   private long onNs; // guarded by this
   private long stoppedNs;
 
-  private BpfRunTimeSampler(BpfStats first, boolean sampled) {
+  private BpfRunTimeSampler(BpfStats first, boolean sampled, AgentLog log) {
     alwaysOn = sampled ? null : first;
-    thread = sampled ? Thread.ofPlatform().daemon().name("jvm-ebpf-stats").start(() -> sample(first)) : null;
+    thread = sampled ? AgentThreads.start("stats", () -> sample(first), log) : null;
   }
 
   /**
@@ -43,7 +44,7 @@ public final class BpfRunTimeSampler implements AutoCloseable {
       return null;
     }
     try {
-      return new BpfRunTimeSampler(BpfStats.enable(), mode == AgentOptions.BpfStatsMode.SAMPLED);
+      return new BpfRunTimeSampler(BpfStats.enable(), mode == AgentOptions.BpfStatsMode.SAMPLED, log);
     } catch (RuntimeException e) {
       log.debug("BPF run-time statistics unavailable, bpfRunNs will be null: " + e.getMessage());
       return null;

@@ -24,7 +24,13 @@ public abstract class BpfProbe implements Probe {
   public final void start(ProbeContext context) {
     BpfObject opened = BpfObject.openBundled(objectName);
     try {
-      configure(opened.readOnlyData(), opened, context);
+      MemorySegment rodata = opened.readOnlyData();
+      if (rodata.byteSize() != configSize()) {
+        throw new BpfException(0, objectName + ".bpf.o has " + rodata.byteSize() + " bytes of"
+            + " configuration but the agent writes " + configSize() + ": the BPF object and its Java"
+            + " mirror disagree (rebuild with bpf/build-bpf.sh)");
+      }
+      configure(rodata, opened, context);
       opened.load();
       checkLayouts(opened);
       opened.attachAll();
@@ -32,10 +38,17 @@ public abstract class BpfProbe implements Probe {
       started(opened, context);
     } catch (RuntimeException e) {
       object = null;
-      opened.close();
+      try {
+        stopping();
+      } finally {
+        opened.close();
+      }
       throw e;
     }
   }
+
+  /** The size of the program's configuration struct, its only read-only global. */
+  protected abstract long configSize();
 
   /** Writes the configuration struct into {@code rodata} and sizes maps, before load. */
   protected abstract void configure(MemorySegment rodata, BpfObject object, ProbeContext context);

@@ -81,6 +81,10 @@ public final class Probes implements AutoCloseable {
     return lines;
   }
 
+  public boolean anyRunning() {
+    return !running.isEmpty();
+  }
+
   public void contribute(ReportBuilder report) {
     for (Probe probe : running) {
       probe.contribute(report);
@@ -95,10 +99,15 @@ public final class Probes implements AutoCloseable {
     return total;
   }
 
+  /** Closes every probe, each whatever the others did. */
   @Override
   public void close() {
     for (Probe probe : running) {
-      probe.close();
+      try {
+        probe.close();
+      } catch (RuntimeException | LinkageError e) {
+        // Nothing more to do for it at exit; the kernel detaches what is left when the JVM ends.
+      }
     }
     running.clear();
   }

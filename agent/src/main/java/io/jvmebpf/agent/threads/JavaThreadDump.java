@@ -1,34 +1,41 @@
 package io.jvmebpf.agent.threads;
 
-import java.lang.management.ManagementFactory;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.management.ObjectName;
+import javax.management.DynamicMBean;
 
 /**
  * The JVM's own list of its live threads, with kernel tids, from the HotSpot diagnostic command
  * {@code Thread.print} (what {@code jcmd PID Thread.print} shows). It names the threads that
  * started before the agent, which no JFR event announces, and the JVM's native threads (GC,
  * compiler, VM) by their full names.
+ *
+ * <p>The command is reached through the JDK's own {@code DiagnosticCommandImpl}, whose package the
+ * bootstrap opened to the agent's module, and not through the platform MBean server: creating that
+ * server initializes {@code java.util.logging}'s LogManager, which breaks applications that install
+ * their own LogManager later (WildFly, JBoss Logging).
  */
 final class JavaThreadDump {
   // "name" #javaId [tid] daemon prio=5 os_prio=0 ... nid=tid ...   (Java thread)
   // "name" os_prio=0 ... nid=tid ...                              (JVM native thread)
   private static final Pattern HEADER =
       Pattern.compile("^\"(.*)\" (?:#(\\d+) .*?)?os_prio=-?\\d+ .*?\\bnid=(0x[0-9a-fA-F]+|\\d+)");
+  private static final String IMPL = "com.sun.management.internal.DiagnosticCommandImpl";
 
   private JavaThreadDump() {}
 
   static List<ThreadIdentity> take() throws Exception {
+    Method get = Class.forName(IMPL).getDeclaredMethod("getDiagnosticCommandMBean");
+    get.setAccessible(true);
+    DynamicMBean commands = (DynamicMBean) get.invoke(null);
+    if (commands == null) {
+      throw new IllegalStateException("this JVM offers no diagnostic commands");
+    }
     Object text =
-        ManagementFactory.getPlatformMBeanServer()
-            .invoke(
-                new ObjectName("com.sun.management:type=DiagnosticCommand"),
-                "threadPrint",
-                new Object[] {new String[0]},
-                new String[] {String[].class.getName()});
+        commands.invoke("threadPrint", new Object[] {new String[0]}, new String[] {String[].class.getName()});
     return parse(String.valueOf(text));
   }
 

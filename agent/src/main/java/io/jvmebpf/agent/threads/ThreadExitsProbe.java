@@ -3,10 +3,12 @@ package io.jvmebpf.agent.threads;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import io.jvmebpf.agent.AgentThreads;
 import io.jvmebpf.agent.probe.BpfProbe;
 import io.jvmebpf.agent.probe.ProbeContext;
 import io.jvmebpf.agent.report.ReportBuilder;
 import io.jvmebpf.bpf.BpfObject;
+import io.jvmebpf.bpf.ProcessScope;
 import io.jvmebpf.bpf.RingBuffer;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +43,7 @@ public final class ThreadExitsProbe extends BpfProbe {
 
   @Override
   protected void configure(MemorySegment rodata, BpfObject object, ProbeContext context) {
-    rodata.set(JAVA_INT, 0, context.tgid());
+    context.scope().writeTo(rodata);
   }
 
   @Override
@@ -50,19 +52,19 @@ public final class ThreadExitsProbe extends BpfProbe {
   }
 
   @Override
+  protected long configSize() {
+    return ProcessScope.BYTES; // struct threads_config
+  }
+
+  @Override
   protected void started(BpfObject object, ProbeContext context) {
     exits = RingBuffer.open(object.map("thread_exits"), this::onExit);
     polling = true;
-    poller =
-        Thread.ofPlatform()
-            .daemon()
-            .name("jvm-ebpf-threads")
-            .start(
-                () -> {
-                  while (polling) {
-                    exits.poll(POLL_MS);
-                  }
-                });
+    poller = AgentThreads.start("threads", () -> {
+      while (polling) {
+        exits.poll(POLL_MS);
+      }
+    }, context.log());
   }
 
   private void onExit(MemorySegment event) {

@@ -16,8 +16,4 @@ public record ThreadIdentity(int tid, String name, Long javaThreadId, Source sou
     /** Nothing known but the number. */
     UNKNOWN
   }
-
-  public boolean isJava() {
-    return javaThreadId != null;
-  }
 }

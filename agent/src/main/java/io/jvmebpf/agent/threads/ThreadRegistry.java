@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ThreadRegistry {
   static final int MAX_REMEMBERED = 65_536;
+  private static final String DESTROY_JAVA_VM = "DestroyJavaVM";
 
   private final ConcurrentHashMap<Integer, ThreadIdentity> known = new ConcurrentHashMap<>();
   private final AtomicLong forgotten = new AtomicLong();
@@ -36,7 +37,16 @@ public final class ThreadRegistry {
    */
   public void currentThread() {
     Thread self = Thread.currentThread();
-    javaThread(new JavaThread(Gettid.call(), self.threadId(), self.getName()));
+    javaThread(new JavaThread(currentTid(), self.threadId(), self.getName()));
+  }
+
+  /** The calling thread's tid, from the /proc/thread-self link ("PID/task/TID"): no libc needed. */
+  private static int currentTid() {
+    try {
+      return Integer.parseInt(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("cannot read /proc/thread-self", e);
+    }
   }
 
   /** A thread that the kernel saw exit, with its last name. */
@@ -45,14 +55,17 @@ public final class ThreadRegistry {
   }
 
   /**
-   * Names the live JVM threads that JFR did not announce, from the JVM's thread dump; call before
-   * reporting. JFR's names stand: at exit the dump shows the main thread's tid as the launcher's
-   * {@code DestroyJavaVM}, while JFR saw the thread that ran {@code main} end.
+   * Names every live JVM thread from the JVM's thread dump, with its current name (a thread may
+   * have been renamed since JFR saw it start); call before reporting. One exception: once
+   * {@code main} returns, the dump shows its tid as the launcher's {@code DestroyJavaVM}, and the
+   * name the agent recorded at premain stands.
    */
   public void refreshFromJvm(AgentLog log) {
     try {
-      JavaThreadDump.take().forEach(identity -> remember(identity, false));
-    } catch (Exception e) {
+      for (ThreadIdentity identity : JavaThreadDump.take()) {
+        remember(identity, !identity.name().equals(DESTROY_JAVA_VM));
+      }
+    } catch (Exception | LinkageError e) {
       log.debug("thread dump unavailable (" + e + "); live Java threads started before the agent"
           + " keep their kernel names");
     }

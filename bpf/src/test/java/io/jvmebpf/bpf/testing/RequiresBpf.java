@@ -33,7 +33,7 @@ public final class RequiresBpf implements BeforeAllCallback {
     if (!checked) {
       checked = true;
       try (BpfObject probe = BpfObject.openBundled("threads")) {
-        probe.readOnlyData().set(java.lang.foreign.ValueLayout.JAVA_INT, 0, (int) ProcessHandle.current().pid());
+        io.jvmebpf.bpf.ProcessScope.ofThisProcess().writeTo(probe.readOnlyData());
         probe.load();
       } catch (RuntimeException | LinkageError e) {
         unavailable = String.valueOf(e.getMessage());

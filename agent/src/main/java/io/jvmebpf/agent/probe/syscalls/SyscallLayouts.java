@@ -1,9 +1,11 @@
 package io.jvmebpf.agent.probe.syscalls;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.jvmebpf.bpf.ProcessScope;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
 
@@ -19,8 +21,9 @@ final class SyscallLayouts {
 
   static final StructLayout CONFIG =
       MemoryLayout.structLayout(
-          JAVA_INT.withName("tgid"),
+          MemoryLayout.sequenceLayout(ProcessScope.BYTES, JAVA_BYTE).withName("scope"),
           JAVA_INT.withName("trace_all"),
+          JAVA_INT.withName("unused"),
           MemoryLayout.sequenceLayout(NR_LIMIT / 64, JAVA_LONG).withName("traced"));
 
   static final StructLayout KEY =
@@ -34,7 +37,6 @@ final class SyscallLayouts {
           JAVA_LONG.withName("max_ns"),
           MemoryLayout.sequenceLayout(LATENCY_BUCKETS, JAVA_LONG).withName("latency_log2"));
 
-  static final long CONFIG_TGID = CONFIG.byteOffset(groupElement("tgid"));
   static final long CONFIG_TRACE_ALL = CONFIG.byteOffset(groupElement("trace_all"));
   static final long CONFIG_TRACED = CONFIG.byteOffset(groupElement("traced"));
   static final long KEY_TID = KEY.byteOffset(groupElement("tid"));

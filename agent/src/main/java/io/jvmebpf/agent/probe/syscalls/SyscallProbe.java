@@ -34,6 +34,11 @@ public final class SyscallProbe extends BpfProbe {
     this.filter = filter;
   }
 
+  /** Whether {@code name} is a syscall of this architecture that the program can trace. */
+  public static boolean canTrace(SyscallTable table, String name) {
+    return table.number(name).orElse(NR_LIMIT) < NR_LIMIT;
+  }
+
   @Override
   public String name() {
     return "syscalls";
@@ -41,7 +46,7 @@ public final class SyscallProbe extends BpfProbe {
 
   @Override
   protected void configure(MemorySegment rodata, BpfObject object, ProbeContext context) {
-    rodata.set(JAVA_INT, CONFIG_TGID, context.tgid());
+    context.scope().writeTo(rodata);
     rodata.set(JAVA_INT, CONFIG_TRACE_ALL, filter.isEmpty() ? 1 : 0);
     for (String name : filter) {
       int nr = table.number(name).orElseThrow();
@@ -56,6 +61,11 @@ public final class SyscallProbe extends BpfProbe {
   @Override
   protected void checkLayouts(BpfObject object) {
     requireSize(object.map("stats"), KEY.byteSize(), STATS.byteSize());
+  }
+
+  @Override
+  protected long configSize() {
+    return CONFIG.byteSize();
   }
 
   @Override

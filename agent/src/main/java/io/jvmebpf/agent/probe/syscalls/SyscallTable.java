@@ -15,12 +15,10 @@ import java.util.OptionalInt;
  * {@code agent/src/main/syscalls/generate-syscall-tables.sh} generates from the kernel's headers.
  */
 public final class SyscallTable {
-  private final String arch;
   private final Map<Integer, String> names;
   private final Map<String, Integer> numbers;
 
-  private SyscallTable(String arch, Map<Integer, String> names) {
-    this.arch = arch;
+  private SyscallTable(Map<Integer, String> names) {
     this.names = Map.copyOf(names);
     Map<String, Integer> byName = new HashMap<>();
     names.forEach((nr, name) -> byName.put(name, nr));
@@ -53,11 +51,7 @@ public final class SyscallTable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new SyscallTable(arch, names);
-  }
-
-  public String arch() {
-    return arch;
+    return new SyscallTable(names);
   }
 
   /** The name, or {@code syscall_N} for a number this table does not know (a newer kernel's). */
@@ -73,7 +67,8 @@ public final class SyscallTable {
     }
     if (name.startsWith("syscall_")) {
       try {
-        return OptionalInt.of(Integer.parseInt(name.substring("syscall_".length())));
+        int parsed = Integer.parseInt(name.substring("syscall_".length()));
+        return parsed >= 0 ? OptionalInt.of(parsed) : OptionalInt.empty();
       } catch (NumberFormatException e) {
         return OptionalInt.empty();
       }

@@ -13,6 +13,7 @@ import io.jvmebpf.agent.report.ReportBuilder;
 import io.jvmebpf.agent.report.SyscallSummary;
 import io.jvmebpf.agent.report.ThreadSummary;
 import io.jvmebpf.agent.threads.ThreadRegistry;
+import io.jvmebpf.bpf.ProcessScope;
 import io.jvmebpf.bpf.testing.RequiresBpf;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -69,7 +70,7 @@ class SyscallProbeKernelTest {
     AgentOptions options = AgentOptions.defaults();
     SyscallProbe probe = new SyscallProbe(TABLE, filter);
     try (probe) {
-      probe.start(new ProbeContext((int) ProcessHandle.current().pid(), options, AgentLog.stderr(), registry));
+      probe.start(new ProbeContext(ProcessScope.ofThisProcess(), options, AgentLog.stderr(), registry));
       int[] tid = new int[1];
       Thread worker = new Thread(() -> work(tid), "syscaller");
       worker.start();
