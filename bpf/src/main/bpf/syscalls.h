@@ -10,7 +10,7 @@
 
 #define SYSCALL_NR_LIMIT 1024		/* syscall numbers at or above are not traced */
 #define SYSCALL_LATENCY_BUCKETS 40	/* log2(ns) buckets; the last holds everything >= 2^39 ns */
-#define SYSCALL_STATS_MAX 16384		/* distinct (thread, syscall) pairs */
+#define SYSCALL_STATS_MAX 16384		/* distinct (thread, syscall) pairs; syscalls.max= resizes */
 #define SYSCALL_INFLIGHT_MAX 16384	/* threads inside a syscall at once */
 
 /* The only global of the program: set by the agent before load, read-only after. */

@@ -10,12 +10,22 @@ import java.util.Set;
  * @param out the report folder
  * @param syscalls whether the syscalls probe runs
  * @param syscallFilter the syscall names to trace; empty means all
+ * @param syscallPairs how many (thread, syscall) pairs the kernel map holds
  * @param log where log lines go: {@code stderr}, {@code none} or a file path
  * @param debug whether debug lines (libbpf's among them) are logged
  * @param bpfStats how the kernel times the agent's BPF programs for {@code agent.overhead}
  */
 public record AgentOptions(
-    Path out, boolean syscalls, Set<String> syscallFilter, String log, boolean debug, BpfStatsMode bpfStats) {
+    Path out,
+    boolean syscalls,
+    Set<String> syscallFilter,
+    int syscallPairs,
+    String log,
+    boolean debug,
+    BpfStatsMode bpfStats) {
+  public static final int DEFAULT_SYSCALL_PAIRS = 16_384;
+  public static final int MAX_SYSCALL_PAIRS = 1 << 20;
+
 
   /** {@code bpfstats=}: the kernel's run-time statistics cost two clock reads per program run. */
   public enum BpfStatsMode {
@@ -28,6 +38,8 @@ public record AgentOptions(
   }
 
   public static AgentOptions defaults() {
-    return new AgentOptions(Path.of("jvm-ebpf-report"), true, Set.of(), "stderr", false, BpfStatsMode.SAMPLED);
+    return new AgentOptions(
+        Path.of("jvm-ebpf-report"), true, Set.of(), DEFAULT_SYSCALL_PAIRS, "stderr", false,
+        BpfStatsMode.SAMPLED);
   }
 }

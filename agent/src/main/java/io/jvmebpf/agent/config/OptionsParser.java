@@ -35,6 +35,7 @@ public final class OptionsParser {
     String log = defaults.log();
     boolean debug = defaults.debug();
     AgentOptions.BpfStatsMode bpfStats = defaults.bpfStats();
+    int syscallPairs = defaults.syscallPairs();
     List<String> errors = new ArrayList<>();
     String listKey = null;
 
@@ -73,6 +74,16 @@ public final class OptionsParser {
             }
           }
         }
+        case "syscalls.max" -> {
+          try {
+            syscallPairs = Integer.parseInt(value);
+          } catch (NumberFormatException e) {
+            syscallPairs = -1;
+          }
+          if (syscallPairs < 1 || syscallPairs > AgentOptions.MAX_SYSCALL_PAIRS) {
+            errors.add("syscalls.max=" + value + " is not a number from 1 to " + AgentOptions.MAX_SYSCALL_PAIRS);
+          }
+        }
         case "log" -> {
           if (value.isEmpty()) {
             errors.add("log= needs stderr, none or a file path");
@@ -95,11 +106,11 @@ public final class OptionsParser {
             default -> errors.add("bpfstats=" + value + " is not one of sampled, on, off");
           }
         }
-        default -> errors.add("unknown option '" + key + "' (known: out, syscalls, log, loglevel, bpfstats)");
+        default -> errors.add("unknown option '" + key + "' (known: out, syscalls, syscalls.max, log, loglevel, bpfstats)");
       }
     }
     return errors.isEmpty()
-        ? new Valid(new AgentOptions(out, syscalls, Set.copyOf(filter), log, debug, bpfStats))
+        ? new Valid(new AgentOptions(out, syscalls, Set.copyOf(filter), syscallPairs, log, debug, bpfStats))
         : new Invalid(List.copyOf(errors));
   }
 

@@ -33,7 +33,8 @@ public final class Probes implements AutoCloseable {
             "syscalls",
             AgentOptions::syscalls,
             "syscalls=off",
-            context -> new SyscallProbe(syscalls, context.options().syscallFilter())));
+            context -> new SyscallProbe(
+                syscalls, context.options().syscallFilter(), context.options().syscallPairs())));
   }
 
   /**

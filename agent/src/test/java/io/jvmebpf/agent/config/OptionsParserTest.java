@@ -20,7 +20,8 @@ class OptionsParserTest {
 
   @Test
   void everyOption() {
-    AgentOptions o = valid("out=/tmp/r,syscalls=read,write,log=none,loglevel=debug,bpfstats=on");
+    AgentOptions o = valid("out=/tmp/r,syscalls=read,write,syscalls.max=100,log=none,loglevel=debug,bpfstats=on");
+    assertEquals(100, o.syscallPairs());
     assertEquals(AgentOptions.BpfStatsMode.ON, o.bpfStats());
     assertEquals(Path.of("/tmp/r"), o.out());
     assertEquals(Set.of("read", "write"), o.syscallFilter());
@@ -38,14 +39,15 @@ class OptionsParserTest {
   @Test
   void everyErrorIsReportedNotDefaulted() {
     OptionsParser.Invalid invalid =
-        assertInstanceOf(OptionsParser.Invalid.class, parser.parse("bogus=1,syscalls=wrte,loglevel=loud,out=,bpfstats=maybe,stray"));
+        assertInstanceOf(OptionsParser.Invalid.class, parser.parse("bogus=1,syscalls=wrte,loglevel=loud,out=,bpfstats=maybe,syscalls.max=0,stray"));
     assertEquals(
         List.of(
-            "unknown option 'bogus' (known: out, syscalls, log, loglevel, bpfstats)",
+            "unknown option 'bogus' (known: out, syscalls, syscalls.max, log, loglevel, bpfstats)",
             "syscalls=: 'wrte' is not a syscall of this architecture",
             "loglevel=loud is not one of info, debug",
             "out= needs a folder",
             "bpfstats=maybe is not one of sampled, on, off",
+            "syscalls.max=0 is not a number from 1 to 1048576",
             "option 'stray' has no value; write it as key=value"),
         invalid.errors());
   }

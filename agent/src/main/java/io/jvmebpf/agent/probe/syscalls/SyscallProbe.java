@@ -26,12 +26,17 @@ import java.util.TreeMap;
 public final class SyscallProbe extends BpfProbe {
   private final SyscallTable table;
   private final Set<String> filter;
+  private final int maxPairs;
 
-  /** @param filter the syscall names to trace, all when empty; each must be in {@code table} */
-  public SyscallProbe(SyscallTable table, Set<String> filter) {
+  /**
+   * @param filter the syscall names to trace, all when empty; each must be in {@code table}
+   * @param maxPairs the size of the kernel's (thread, syscall) map; beyond it, counted as dropped
+   */
+  public SyscallProbe(SyscallTable table, Set<String> filter, int maxPairs) {
     super("syscalls");
     this.table = table;
     this.filter = filter;
+    this.maxPairs = maxPairs;
   }
 
   /** Whether {@code name} is a syscall of this architecture that the program can trace. */
@@ -47,6 +52,7 @@ public final class SyscallProbe extends BpfProbe {
   @Override
   protected void configure(MemorySegment rodata, BpfObject object, ProbeContext context) {
     context.scope().writeTo(rodata);
+    object.map("stats").setMaxEntries(maxPairs);
     rodata.set(JAVA_INT, CONFIG_TRACE_ALL, filter.isEmpty() ? 1 : 0);
     for (String name : filter) {
       int nr = table.number(name).orElseThrow();

@@ -35,6 +35,8 @@ class SyscallProbeKernelTest {
   private static final MethodHandle GETPPID = libc("getppid", FunctionDescriptor.of(JAVA_INT));
   private static final MethodHandle CLOSE = libc("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
   private static final MethodHandle GETTID = libc("gettid", FunctionDescriptor.of(JAVA_INT));
+  private static final MethodHandle GETPGID = libc("getpgid", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  private static final int FAILING_GETPGIDS = 55;
   private static final SyscallTable TABLE = SyscallTable.forThisMachine();
 
   @Test
@@ -64,34 +66,73 @@ class SyscallProbeKernelTest {
     assertTrue(thread.syscalls().stream().allMatch(s -> s.name().equals("getppid")), thread.toString());
   }
 
-  /** Runs the workload on a new thread with the probe attached; returns that thread's figures. */
+  @Test
+  void aFullMapCountsWhatItDropsAndKeepsWhatItHolds() throws Exception {
+    // Room for one (thread, syscall) pair; nothing else in this JVM calls getppid or getpgid, so
+    // the worker's getppid takes it and every getpgid after is dropped, and counted.
+    ReportBuilder report = new ReportBuilder();
+    ThreadSummary thread = runTraced(Set.of("getppid", "getpgid"), 1, report, SyscallProbeKernelTest::workThenGetpgid);
+    assertEquals(GETPPID_CALLS, find(thread, "getppid").count());
+    assertEquals(1, thread.syscalls().size(), thread.toString());
+    assertEquals(FAILING_GETPGIDS, report.dropped().get("syscalls.statsMapFull"));
+  }
+
   private static ThreadSummary runTraced(Set<String> filter) throws Exception {
+    ReportBuilder report = new ReportBuilder();
+    ThreadSummary thread =
+        runTraced(filter, AgentOptions.DEFAULT_SYSCALL_PAIRS, report, SyscallProbeKernelTest::work);
+    assertEquals(0L, report.dropped().get("syscalls.statsMapFull"));
+    return thread;
+  }
+
+  /** Runs {@code work} on a new thread with the probe attached; returns that thread's figures. */
+  private static ThreadSummary runTraced(
+      Set<String> filter, int maxPairs, ReportBuilder report, Runnable work) throws Exception {
     ThreadRegistry registry = new ThreadRegistry();
-    AgentOptions options = AgentOptions.defaults();
-    SyscallProbe probe = new SyscallProbe(TABLE, filter);
+    SyscallProbe probe = new SyscallProbe(TABLE, filter, maxPairs);
     try (probe) {
-      probe.start(new ProbeContext(ProcessScope.ofThisProcess(), options, AgentLog.stderr(), registry));
+      probe.start(new ProbeContext(
+          ProcessScope.ofThisProcess(), AgentOptions.defaults(), AgentLog.stderr(), registry));
       int[] tid = new int[1];
-      Thread worker = new Thread(() -> work(tid), "syscaller");
+      Thread worker = new Thread(() -> {
+        tid[0] = gettid();
+        work.run();
+      }, "syscaller");
       worker.start();
       worker.join();
-      ReportBuilder report = new ReportBuilder();
       probe.contribute(report);
-      assertEquals(0L, report.dropped().get("syscalls.statsMapFull"));
       return report.threads(registry).stream().filter(t -> t.tid() == tid[0]).findFirst()
           .orElseThrow(() -> new AssertionError("no figures for thread " + tid[0]));
     }
   }
 
-  private static void work(int[] tid) {
+  private static void work() {
     try {
-      tid[0] = (int) GETTID.invokeExact();
       for (int i = 0; i < GETPPID_CALLS; i++) {
         int unused = (int) GETPPID.invokeExact();
       }
       for (int i = 0; i < FAILING_CLOSES; i++) {
         int unused = (int) CLOSE.invokeExact(-1);
       }
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  private static void workThenGetpgid() {
+    work();
+    try {
+      for (int i = 0; i < FAILING_GETPGIDS; i++) {
+        int unused = (int) GETPGID.invokeExact(-1);
+      }
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  private static int gettid() {
+    try {
+      return (int) GETTID.invokeExact();
     } catch (Throwable t) {
       throw new AssertionError(t);
     }
