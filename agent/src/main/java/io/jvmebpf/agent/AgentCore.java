@@ -58,9 +58,10 @@ public final class AgentCore {
 
   /**
    * @param problems what the bootstrap found missing for BPF (capabilities, BTF); empty if none
+   * @param attached loaded into a running JVM (agentmain) rather than before its main (premain)
    */
   public static void start(
-      String options, Instrumentation inst, long startedNanos, List<String> problems) {
+      String options, Instrumentation inst, long startedNanos, List<String> problems, boolean attached) {
     long rssAtStart = SelfOverhead.residentBytes();
     AgentLog log = AgentLog.forRawOptions(options);
     try {
@@ -74,7 +75,7 @@ public final class AgentCore {
       log = new AgentLog(agentOptions.log(), agentOptions.debug());
       String unavailable = problems.isEmpty() ? NativeAccess.enableForThisModule() : String.join("; ", problems);
       AgentSession session =
-          AgentSession.start(agentOptions, log, syscalls, unavailable, startedNanos, rssAtStart);
+          AgentSession.start(agentOptions, log, syscalls, unavailable, startedNanos, rssAtStart, attached);
       Runtime.getRuntime()
           .addShutdownHook(Thread.ofPlatform().name("jvm-ebpf-report").unstarted(session::stop));
       log.info(startLine(session, agentOptions));

@@ -63,10 +63,11 @@ public final class AgentSession {
    * @param unavailable why BPF cannot run in this JVM (checked by the bootstrap), or null
    * @param startedNanos {@link System#nanoTime()} at premain
    * @param rssAtStart resident bytes at premain
+   * @param attached loaded into a running JVM rather than before its main
    */
   public static AgentSession start(
       AgentOptions options, AgentLog log, SyscallTable syscalls, String unavailable,
-      long startedNanos, long rssAtStart) {
+      long startedNanos, long rssAtStart, boolean attached) {
     long cpuAtStart = SelfOverhead.currentThreadCpuNs();
     log.debug("core entered " + sincePremain(startedNanos) + " ms after premain");
     if (unavailable == null) {
@@ -87,8 +88,14 @@ public final class AgentSession {
       threads.currentThread();
       // First, so that JFR's start-up (a few hundred ms, on its own thread) overlaps BPF loading.
       javaThreads = JavaThreadEvents.start(threads::javaThread);
-      // The threads already running, which no JFR event will announce.
-      AgentThreads.start("thread-dump", () -> threads.refreshFromJvm(log), log);
+      // The threads already running, which no JFR event will announce. Attached to a running JVM,
+      // before returning: main may end any moment and leave its tid to DestroyJavaVM. At premain,
+      // in the background: main is the thread running premain, named just above.
+      if (attached) {
+        threads.refreshFromJvm(log);
+      } else {
+        AgentThreads.start("thread-dump", () -> threads.refreshFromJvm(log), log);
+      }
     }
     Probes probes = Probes.start(new ProbeContext(scope, options, log, threads), syscalls, unavailable);
     BpfRunTimeSampler sampler =

@@ -54,16 +54,16 @@ final class CoreLayer {
         .ifPresent(m -> openTo(inst, m, "com.sun.management.internal", core));
     Class<?> entry = Class.forName(ENTRY_CLASS, true, layer.findLoader(MODULE));
     return new CoreLayer(
-        entry.getMethod("start", String.class, Instrumentation.class, long.class, List.class));
+        entry.getMethod("start", String.class, Instrumentation.class, long.class, List.class, boolean.class));
   }
 
   private static void openTo(Instrumentation inst, Module module, String pkg, Module core) {
     inst.redefineModule(module, Set.of(), Map.of(), Map.of(pkg, Set.of(core)), Set.of(), Map.of());
   }
 
-  void start(String options, Instrumentation inst, long startedNanos, List<String> problems)
+  void start(String options, Instrumentation inst, long startedNanos, List<String> problems, boolean attached)
       throws Exception {
-    start.invoke(null, options, inst, startedNanos, problems);
+    start.invoke(null, options, inst, startedNanos, problems, attached);
   }
 
   private static ModuleDescriptor describe(JarFile jar) {

@@ -6,7 +6,9 @@ import java.lang.instrument.Instrumentation;
 public final class Launcher {
   private Launcher() {}
 
-  public static void start(String options, Instrumentation inst, long startedNanos) throws Exception {
-    CoreLayer.load(AgentEntry.class, inst).start(options, inst, startedNanos, Preflight.run());
+  /** @param attached loaded into a running JVM (agentmain), not before its main (premain) */
+  public static void start(String options, Instrumentation inst, long startedNanos, boolean attached)
+      throws Exception {
+    CoreLayer.load(AgentEntry.class, inst).start(options, inst, startedNanos, Preflight.run(), attached);
   }
 }

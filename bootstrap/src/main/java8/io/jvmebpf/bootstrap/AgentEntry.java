@@ -14,14 +14,14 @@ public final class AgentEntry {
   private AgentEntry() {}
 
   public static void premain(String options, Instrumentation inst) {
-    start(options, inst);
+    start(options, inst, false);
   }
 
   public static void agentmain(String options, Instrumentation inst) {
-    start(options, inst);
+    start(options, inst, true);
   }
 
-  private static void start(String options, Instrumentation inst) {
+  private static void start(String options, Instrumentation inst, boolean attached) {
     long startedNanos = System.nanoTime();
     BootLog log = BootLog.forOptions(options);
     try {
@@ -33,8 +33,8 @@ public final class AgentEntry {
       }
       // Reflection: a direct call would make this Java 8 class refer to a Java 17 one.
       Class.forName("io.jvmebpf.bootstrap.Launcher")
-          .getMethod("start", String.class, Instrumentation.class, long.class)
-          .invoke(null, options == null ? "" : options, inst, startedNanos);
+          .getMethod("start", String.class, Instrumentation.class, long.class, boolean.class)
+          .invoke(null, options == null ? "" : options, inst, startedNanos, attached);
     } catch (Throwable t) {
       Throwable cause = t instanceof java.lang.reflect.InvocationTargetException ? t.getCause() : t;
       log.line("off: could not start (" + cause + "); the application runs on without it");

@@ -8,13 +8,18 @@ import java.io.IOException;
  * {@code FileOutputStream.write(byte[], int, int)} is one syscall per call. With N = -1 it writes
  * until killed (the noise of another process, which must never reach the report).
  *
- * <p>Usage: {@code WriterWorkload N}
+ * <p>Usage: {@code WriterWorkload N [after-input]}; with {@code after-input} it first waits for a
+ * line on stdin (so that a test can attach the agent before the writes).
  */
 public final class WriterWorkload {
   private WriterWorkload() {}
 
   public static void main(String[] args) throws Exception {
     long writes = Long.parseLong(args[0]);
+    if (args.length > 1 && args[1].equals("after-input")) {
+      System.out.println("waiting for input");
+      new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
+    }
     Thread writer = new Thread(() -> write(writes), "writer");
     writer.start();
     writer.join();

@@ -24,10 +24,13 @@ final class JavaThreadDump {
   private static final Pattern HEADER =
       Pattern.compile("^\"(.*)\" (?:#(\\d+) .*?)?os_prio=-?\\d+ .*?\\bnid=(0x[0-9a-fA-F]+|\\d+)");
   private static final String IMPL = "com.sun.management.internal.DiagnosticCommandImpl";
+  /** Its static initializer loads libmanagement_ext, where the command's natives live. */
+  private static final String NATIVES = "com.sun.management.internal.PlatformMBeanProviderImpl";
 
   private JavaThreadDump() {}
 
   static List<ThreadIdentity> take() throws Exception {
+    Class.forName(NATIVES, true, JavaThreadDump.class.getClassLoader());
     Method get = Class.forName(IMPL).getDeclaredMethod("getDiagnosticCommandMBean");
     get.setAccessible(true);
     DynamicMBean commands = (DynamicMBean) get.invoke(null);
