@@ -1,6 +1,5 @@
 package io.jvmebpf.bpf;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -81,11 +80,6 @@ class RingBufferKernelTest {
   }
 
   private static Exit decode(java.lang.foreign.MemorySegment event) {
-    byte[] comm = event.asSlice(16, 16).toArray(JAVA_BYTE);
-    int length = 0;
-    while (length < comm.length && comm[length] != 0) {
-      length++;
-    }
-    return new Exit(event.get(JAVA_INT, 0), new String(comm, 0, length));
+    return new Exit(event.get(JAVA_INT, 0), event.getString(16));
   }
 }

@@ -1,6 +1,5 @@
 package io.jvmebpf.agent.threads;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import io.jvmebpf.agent.AgentThreads;
@@ -11,7 +10,6 @@ import io.jvmebpf.bpf.BpfObject;
 import io.jvmebpf.bpf.ProcessScope;
 import io.jvmebpf.bpf.RingBuffer;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Feeds the {@link ThreadRegistry} the last name of every thread of the JVM that exits, from
@@ -23,7 +21,6 @@ public final class ThreadExitsProbe extends BpfProbe {
   private static final int EVENT_BYTES = 32;
   private static final long EVENT_TID = 0;
   private static final long EVENT_COMM = 16;
-  private static final int COMM_BYTES = 16;
   private static final int POLL_MS = 200;
 
   private final ThreadRegistry registry;
@@ -71,13 +68,8 @@ public final class ThreadExitsProbe extends BpfProbe {
     if (event.byteSize() < EVENT_BYTES) {
       return;
     }
-    int tid = event.get(JAVA_INT, EVENT_TID);
-    byte[] comm = event.asSlice(EVENT_COMM, COMM_BYTES).toArray(JAVA_BYTE);
-    int length = 0;
-    while (length < comm.length && comm[length] != 0) {
-      length++;
-    }
-    registry.exited(tid, new String(comm, 0, length, StandardCharsets.UTF_8));
+    // bpf_get_current_comm always NUL-terminates within the 16 bytes.
+    registry.exited(event.get(JAVA_INT, EVENT_TID), event.getString(EVENT_COMM));
   }
 
   @Override
