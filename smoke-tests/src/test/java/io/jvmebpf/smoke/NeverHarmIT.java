@@ -70,6 +70,35 @@ class NeverHarmIT {
   }
 
   @Test
+  void withoutLibbpfTheAgentIsOffAndSaysWhatToInstall() throws Exception {
+    // In a mount namespace of its own, the JVM finds /dev/null where libbpf.so.1 was.
+    Path libbpf = installedLibbpf();
+    AgentRun.Result run = AgentRun.writer(WRITES)
+        .launchedThrough("unshare", "--mount", "--", "sh", "-c",
+            "mount --bind /dev/null \"$0\" && exec \"$@\"", libbpf.toString())
+        .run();
+
+    assertWriterCompleted(run, WRITES);
+    String syscalls = run.summary().feature("syscalls");
+    assertTrue(syscalls.startsWith("off: libbpf.so.1 could not be loaded: install libbpf"), syscalls);
+    List<String> cause = stderrLinesWith(run, "libbpf.so.1");
+    assertEquals(1, cause.size(), run.describe());
+    assertTrue(cause.get(0).startsWith(PREFIX) && cause.get(0).contains(" off: libbpf.so.1"), cause.get(0));
+    assertReportLine(run);
+    assertEquals(2, run.stderr().size(), "the start line and the report line only\n" + run.describe());
+  }
+
+  /** Where the dynamic linker finds libbpf.so.1 on this machine, from its cache. */
+  private static Path installedLibbpf() throws Exception {
+    Process ldconfig = new ProcessBuilder("ldconfig", "-p").start();
+    String cache = new String(ldconfig.getInputStream().readAllBytes());
+    ldconfig.waitFor();
+    String line = cache.lines().filter(l -> l.strip().startsWith("libbpf.so.1 ")).findFirst()
+        .orElseThrow(() -> new AssertionError("libbpf.so.1 is not in the linker cache"));
+    return Path.of(line.substring(line.indexOf("=> ") + 3).strip()).toRealPath();
+  }
+
+  @Test
   void onAnOldJavaTheAgentIsOffAndTheApplicationRuns() throws Exception {
     Jdks.Java old = Jdks.find(OLDEST_BOOTSTRAP_JAVA, MIN_AGENT_JAVA).orElse(null);
     if (old == null) {
