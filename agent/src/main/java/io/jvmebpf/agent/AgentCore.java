@@ -7,7 +7,10 @@ import io.jvmebpf.agent.overhead.SelfOverhead;
 import io.jvmebpf.agent.probe.FeatureStatus;
 import io.jvmebpf.agent.probe.syscalls.SyscallProbe;
 import io.jvmebpf.agent.probe.syscalls.SyscallTable;
+import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,9 +52,9 @@ public final class AgentCore {
     String deny = "--illegal-native-access=deny";
     String env = System.getenv("JDK_JAVA_OPTIONS");
     try {
-      String cmdline = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/cmdline"));
+      String cmdline = Files.readString(Path.of("/proc/self/cmdline"));
       return List.of(cmdline.split("\0")).contains(deny) || (env != null && env.contains(deny));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return env != null && env.contains(deny);
     }
   }
@@ -76,8 +79,7 @@ public final class AgentCore {
       String unavailable = problems.isEmpty() ? NativeAccess.enableForThisModule() : String.join("; ", problems);
       AgentSession session =
           AgentSession.start(agentOptions, log, syscalls, unavailable, startedNanos, rssAtStart, attached);
-      Runtime.getRuntime()
-          .addShutdownHook(Thread.ofPlatform().name("jvm-ebpf-report").unstarted(session::stop));
+      Runtime.getRuntime().addShutdownHook(AgentThreads.unstarted("report", session::stop, log));
       log.info(startLine(session, agentOptions));
     } catch (RuntimeException | LinkageError e) {
       log.info("off: could not start (" + e + "); the application runs on without it");

@@ -141,8 +141,8 @@ public final class AgentSession {
           new Overhead(
               cpuNs,
               startupRssBytes,
-              runTimeSampler == null || usage.runTimeNs() < 0 ? null : runTimeSampler.scaleToWholeRun(usage.runTimeNs()),
-              runTimeSampler == null || usage.runCount() < 0 ? null : runTimeSampler.scaleToWholeRun(usage.runCount()),
+              wholeRun(usage.runTimeNs()),
+              wholeRun(usage.runCount()),
               usage.mapBytes(),
               startupMs());
       Summary summary =
@@ -159,6 +159,11 @@ public final class AgentSession {
     } finally {
       probes.close();
     }
+  }
+
+  /** A total the kernel's statistics counted, for the whole run; null when not measured. */
+  private Long wholeRun(long counted) {
+    return runTimeSampler == null || counted < 0 ? null : runTimeSampler.scaleToWholeRun(counted);
   }
 
   private static long sincePremain(long startedNanos) {

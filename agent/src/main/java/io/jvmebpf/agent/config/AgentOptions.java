@@ -26,7 +26,6 @@ public record AgentOptions(
   public static final int DEFAULT_SYSCALL_PAIRS = 16_384;
   public static final int MAX_SYSCALL_PAIRS = 1 << 20;
 
-
   /** {@code bpfstats=}: the kernel's run-time statistics cost two clock reads per program run. */
   public enum BpfStatsMode {
     /** On 10% of the time, scaled up: cheap, an estimate. */

@@ -30,6 +30,8 @@ public abstract class BpfProbe implements Probe {
             + " configuration but the agent writes " + configSize() + ": the BPF object and its Java"
             + " mirror disagree (rebuild with bpf/build-bpf.sh)");
       }
+      // Every program's configuration starts with the scope (scope.h): written here, once.
+      context.scope().writeTo(rodata);
       configure(rodata, opened, context);
       opened.load();
       checkLayouts(opened);
@@ -50,8 +52,11 @@ public abstract class BpfProbe implements Probe {
   /** The size of the program's configuration struct, its only read-only global. */
   protected abstract long configSize();
 
-  /** Writes the configuration struct into {@code rodata} and sizes maps, before load. */
-  protected abstract void configure(MemorySegment rodata, BpfObject object, ProbeContext context);
+  /**
+   * Writes the rest of the configuration struct into {@code rodata} (the scope at its start is
+   * written already) and sizes maps, before load.
+   */
+  protected void configure(MemorySegment rodata, BpfObject object, ProbeContext context) {}
 
   /** Checks the loaded maps' key and value sizes against their Java mirrors. */
   protected abstract void checkLayouts(BpfObject object);

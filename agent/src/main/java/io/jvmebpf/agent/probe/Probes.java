@@ -6,6 +6,7 @@ import io.jvmebpf.agent.probe.syscalls.SyscallTable;
 import io.jvmebpf.agent.report.ReportBuilder;
 import io.jvmebpf.agent.threads.ThreadExitsProbe;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,7 @@ public final class Probes implements AutoCloseable {
 
   /** Every feature's status, in table order. */
   public Map<String, FeatureStatus> features() {
-    return java.util.Collections.unmodifiableMap(features);
+    return Collections.unmodifiableMap(features);
   }
 
   /** The features in table order, as {@code summary.json} lists them. */

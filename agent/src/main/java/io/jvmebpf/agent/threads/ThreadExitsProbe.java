@@ -39,11 +39,6 @@ public final class ThreadExitsProbe extends BpfProbe {
   }
 
   @Override
-  protected void configure(MemorySegment rodata, BpfObject object, ProbeContext context) {
-    context.scope().writeTo(rodata);
-  }
-
-  @Override
   protected void checkLayouts(BpfObject object) {
     requireSize(object.map("lost_exits"), 4, 8);
   }

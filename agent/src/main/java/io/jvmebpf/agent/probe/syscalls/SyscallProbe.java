@@ -51,14 +51,13 @@ public final class SyscallProbe extends BpfProbe {
 
   @Override
   protected void configure(MemorySegment rodata, BpfObject object, ProbeContext context) {
-    context.scope().writeTo(rodata);
     object.map("stats").setMaxEntries(maxPairs);
     rodata.set(JAVA_INT, CONFIG_TRACE_ALL, filter.isEmpty() ? 1 : 0);
     for (String name : filter) {
-      int nr = table.number(name).orElseThrow();
-      if (nr >= NR_LIMIT) {
-        throw new IllegalArgumentException("syscall " + name + " (" + nr + ") is beyond " + NR_LIMIT);
+      if (!canTrace(table, name)) {
+        throw new IllegalArgumentException("syscall " + name + " cannot be traced: not below " + NR_LIMIT);
       }
+      int nr = table.number(name).orElseThrow();
       long offset = CONFIG_TRACED + (nr / 64) * 8L;
       rodata.set(JAVA_LONG, offset, rodata.get(JAVA_LONG, offset) | (1L << (nr % 64)));
     }
