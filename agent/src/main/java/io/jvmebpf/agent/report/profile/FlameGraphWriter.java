@@ -29,11 +29,11 @@ public final class FlameGraphWriter {
 
   public Path write(Profile profile, ProfileKind kind, Path folder, String baseName) throws IOException {
     Arguments args = new Arguments();
-    args.title = ThreadFilter.escapeHtml(kind.describe(profile)); // printed into <h1> as it is
+    args.title = Html.escape(kind.describe(profile)); // printed into <h1> as it is
     FlameGraph graph = new FlameGraph(args);
-    Map<String, ThreadFilter.Thread> threads = new HashMap<>();
-    // Stacks go in with their types rather than as collapsed text, whose parser would guess
-    // types from names (a native symbol with a '/' would turn green).
+    Map<String, ThreadFilter.ThreadTotal> threads = new HashMap<>();
+    // Stacks go in with their types rather than as collapsed text, whose parser guesses types
+    // from names: pkg.Class.method would be native, a native symbol holding a '/' Java.
     CallStack stack = new CallStack();
     for (StackSample sample : profile.samples()) {
       if (sample.count() <= 0) {
@@ -48,8 +48,8 @@ public final class FlameGraphWriter {
       graph.addSample(stack, sample.count());
       threads.merge(
           root,
-          new ThreadFilter.Thread(root, sample.thread(), sample.tid(), sample.count()),
-          ThreadFilter.Thread::plus);
+          new ThreadFilter.ThreadTotal(root, sample.thread(), sample.tid(), sample.count()),
+          ThreadFilter.ThreadTotal::plus);
     }
     ByteArrayOutputStream html = new ByteArrayOutputStream();
     graph.dump(html);

@@ -31,7 +31,7 @@ final class FrameNames {
 
   /**
    * The collapsed format has no escape: ';' separates frames and the line ends the stack, so a
-   * thread name holding either (Java allows both) is written with ':' and a space instead.
+   * name holding either (thread names may) is written with ':' and a space instead.
    */
   static String collapsed(String name) {
     return printable(name).replace(';', ':');

@@ -14,7 +14,7 @@ import java.util.Locale;
 final class ThreadFilter {
   static final String SELECT_ID = "jvm-ebpf-thread";
 
-  /** The left header of the template, after which the list goes. */
+  /** The template's right-hand header: the list goes just before it, after the buttons. */
   private static final String AFTER = "<header style='float: right'>";
   private static final String BEFORE_END = "</body>";
 
@@ -38,14 +38,14 @@ final class ThreadFilter {
 
   private ThreadFilter() {}
 
-  /** Total count of one thread root. */
-  record Thread(String root, String name, int tid, long count) {
-    Thread plus(Thread other) {
-      return new Thread(root, name, tid, count + other.count);
+  /** One thread's root frame and its total count. */
+  record ThreadTotal(String root, String name, int tid, long count) {
+    ThreadTotal plus(ThreadTotal other) {
+      return new ThreadTotal(root, name, tid, count + other.count);
     }
   }
 
-  static String addTo(String html, List<Thread> threads, String countName) {
+  static String addTo(String html, List<ThreadTotal> threads, String countName) {
     int header = html.indexOf(AFTER);
     int end = html.lastIndexOf(BEFORE_END);
     if (header < 0 || end < header) {
@@ -58,37 +58,21 @@ final class ThreadFilter {
         + html.substring(end);
   }
 
-  private static String select(List<Thread> threads, String countName) {
-    long total = threads.stream().mapToLong(Thread::count).sum();
+  private static String select(List<ThreadTotal> threads, String countName) {
+    long total = threads.stream().mapToLong(ThreadTotal::count).sum();
     StringBuilder html = new StringBuilder("<header style='float: left; margin-left: 8px'>");
-    html.append("<select id='").append(SELECT_ID).append("' title='Show one thread' style='max-width: 32em'>\n");
+    html.append("<select id='").append(SELECT_ID).append("' title='Show one thread' style='max-width: 20em'>\n");
     html.append("<option value=''>All threads (").append(threads.size()).append(")</option>\n");
     threads.stream()
-        .sorted(Comparator.comparingLong(Thread::count).reversed().thenComparing(Thread::root))
+        .sorted(Comparator.comparingLong(ThreadTotal::count).reversed().thenComparing(ThreadTotal::root))
         .forEach(
             t -> html.append("<option value='")
-                .append(escapeHtml(t.root()))
+                .append(Html.escape(t.root()))
                 .append("'>")
-                .append(escapeHtml(FrameNames.printable(t.name())))
+                .append(Html.escape(FrameNames.printable(t.name())))
                 .append(String.format(Locale.ROOT, " (tid %d): %d %s, %.1f%%", t.tid(), t.count(), countName,
                     100.0 * t.count() / total))
                 .append("</option>\n"));
     return html.append("</select></header>\n").toString();
-  }
-
-  static String escapeHtml(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '&' -> out.append("&amp;");
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
   }
 }
