@@ -1,0 +1,57 @@
+package io.jvmebpf.agent.report.profile;
+
+import io.jvmebpf.agent.profile.Frame;
+import io.jvmebpf.agent.profile.FrameKind;
+import io.jvmebpf.agent.profile.StackSample;
+
+/** How the text formats name threads and frames, so that the collapsed file and the flame graph agree. */
+final class FrameNames {
+  private FrameNames() {}
+
+  /**
+   * The frame a thread's stacks hang from, as async-profiler writes it with {@code threads}:
+   * {@code [name tid=N]}, which its converter and flame graph recognise as a thread.
+   */
+  static String threadRoot(StackSample sample) {
+    String name = printable(sample.thread());
+    return name.isEmpty() ? "[tid=" + sample.tid() + "]" : "[" + name + " tid=" + sample.tid() + "]";
+  }
+
+  /** A line of a collapsed file: thread and frames separated by ';', kernel frames marked. */
+  static String collapsedStack(StackSample sample) {
+    StringBuilder line = new StringBuilder(collapsed(threadRoot(sample)));
+    for (Frame frame : sample.frames()) {
+      line.append(';').append(collapsed(frame.name()));
+      if (frame.kind() == FrameKind.KERNEL) {
+        line.append("_[k]");
+      }
+    }
+    return line.toString();
+  }
+
+  /**
+   * The collapsed format has no escape: ';' separates frames and the line ends the stack, so a
+   * name holding either (thread names may) is written with ':' and a space instead.
+   */
+  static String collapsed(String name) {
+    return printable(name).replace(';', ':');
+  }
+
+  /**
+   * Control characters (newlines above all) become spaces: the collapsed file is line-based, and
+   * the flame graph holds names in JavaScript string literals that its own escaping leaves raw.
+   */
+  static String printable(String name) {
+    StringBuilder out = null;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (Character.isISOControl(c)) {
+        if (out == null) {
+          out = new StringBuilder(name);
+        }
+        out.setCharAt(i, ' ');
+      }
+    }
+    return out == null ? name : out.toString();
+  }
+}
