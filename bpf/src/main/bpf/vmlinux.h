@@ -30,6 +30,11 @@ enum bpf_map_type {
 	BPF_MAP_TYPE_RINGBUF = 27,
 };
 
+/* bpf_get_stackid() flags. */
+enum {
+	BPF_F_USER_STACK = (1ULL << 8),
+};
+
 enum {
 	BPF_ANY = 0,
 	BPF_NOEXIST = 1,

@@ -18,7 +18,10 @@ import io.jvmebpf.agent.threads.ThreadRegistry;
 import io.jvmebpf.bpf.LibbpfLog;
 import io.jvmebpf.bpf.LibbpfVersion;
 import io.jvmebpf.bpf.ProcessScope;
-import io.jvmebpf.jfr.JavaThreadEvents;
+import io.jvmebpf.agent.probe.cpu.JavaSampleIndex;
+import io.jvmebpf.agent.report.profile.ProfileFiles;
+import io.jvmebpf.jfr.JfrEvents;
+import java.time.Duration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -35,7 +38,7 @@ public final class AgentSession {
   private final AgentLog log;
   private final ThreadRegistry threads;
   private final Probes probes;
-  private final JavaThreadEvents javaThreads; // null when BPF is unavailable: nothing to name
+  private final JfrEvents jfr; // null when BPF is unavailable: nothing to name or join
   private final BpfRunTimeSampler runTimeSampler; // null when off or refused
   private final long startupNs;
   private final long startupCpuNs;
@@ -44,13 +47,13 @@ public final class AgentSession {
 
   private AgentSession(
       AgentOptions options, AgentLog log, ThreadRegistry threads, Probes probes,
-      JavaThreadEvents javaThreads, BpfRunTimeSampler runTimeSampler, long startupNs,
+      JfrEvents jfr, BpfRunTimeSampler runTimeSampler, long startupNs,
       long startupCpuNs, long startupRssBytes) {
     this.options = options;
     this.log = log;
     this.threads = threads;
     this.probes = probes;
-    this.javaThreads = javaThreads;
+    this.jfr = jfr;
     this.runTimeSampler = runTimeSampler;
     this.startupNs = startupNs;
     this.startupCpuNs = startupCpuNs;
@@ -83,11 +86,13 @@ public final class AgentSession {
       }
     }
     ThreadRegistry threads = new ThreadRegistry();
-    JavaThreadEvents javaThreads = null;
+    JfrEvents jfr = null;
+    JavaSampleIndex javaSamples = new JavaSampleIndex();
     if (unavailable == null) {
       threads.currentThread();
       // First, so that JFR's start-up (a few hundred ms, on its own thread) overlaps BPF loading.
-      javaThreads = JavaThreadEvents.start(threads::javaThread);
+      jfr = JfrEvents.start(new JfrEvents.Subscriptions(
+          threads::javaThread, jvmSamplePeriod(options), javaSamples));
       // The threads already running, which no JFR event will announce. Attached to a running JVM,
       // before returning: main may end any moment and leave its tid to DestroyJavaVM. At premain,
       // in the background: main is the thread running premain, named just above.
@@ -97,11 +102,12 @@ public final class AgentSession {
         AgentThreads.start("thread-dump", () -> threads.refreshFromJvm(log), log);
       }
     }
-    Probes probes = Probes.start(new ProbeContext(scope, options, log, threads), syscalls, unavailable);
+    Probes probes = Probes.start(
+        new ProbeContext(scope, options, log, threads, javaSamples), syscalls, unavailable);
     BpfRunTimeSampler sampler =
         probes.anyRunning() ? BpfRunTimeSampler.start(options.bpfStats(), log) : null;
     return new AgentSession(
-        options, log, threads, probes, javaThreads, sampler, System.nanoTime() - startedNanos,
+        options, log, threads, probes, jfr, sampler, System.nanoTime() - startedNanos,
         SelfOverhead.currentThreadCpuNs() - cpuAtStart,
         Math.max(0, SelfOverhead.residentBytes() - rssAtStart));
   }
@@ -123,11 +129,12 @@ public final class AgentSession {
     try {
       // First, while the agent's threads are all still alive to be counted.
       long cpuNs = startupCpuNs + SelfOverhead.agentThreadsCpuNs();
-      if (javaThreads != null) {
-        javaThreads.close();
-        if (javaThreads.failure() != null) {
-          log.info("names of Java threads that ended before the report may be missing: JFR did"
-              + " not start (" + javaThreads.failure() + ")");
+      probes.quiesce();
+      if (jfr != null) {
+        jfr.close();
+        if (jfr.failure() != null) {
+          log.info("names of Java threads that ended before the report, and Java frames of CPU"
+              + " samples, may be missing: JFR did not start (" + jfr.failure() + ")");
         }
         threads.refreshFromJvm(log);
       }
@@ -149,7 +156,11 @@ public final class AgentSession {
           new Summary(
               processInfo(),
               new AgentInfo(version(), probes.featureLines(), overhead, report.dropped()),
+              report.cpuInfo(),
               report.threads(threads));
+      for (ReportBuilder.ProfileFile profile : report.profiles()) {
+        ProfileFiles.write(profile.profile(), profile.kind(), profile.span(), options.out(), profile.baseName());
+      }
       Path written = new SummaryJsonWriter().write(summary, options.out());
       log.info("report written to " + written.toAbsolutePath());
       return written;
@@ -159,6 +170,16 @@ public final class AgentSession {
     } finally {
       probes.close();
     }
+  }
+
+  /**
+   * How often the JVM samples Java stacks for the CPU profile's join: as often as the kernel
+   * samples, but no more than JFR's profiling setting (10 ms) to bound its cost; never without cpu.
+   */
+  private static Duration jvmSamplePeriod(AgentOptions options) {
+    return options.cpu().on()
+        ? Duration.ofNanos(Math.max(options.cpu().sampleWeightNs(), 10_000_000L))
+        : null;
   }
 
   /** A total the kernel's statistics counted, for the whole run; null when not measured. */

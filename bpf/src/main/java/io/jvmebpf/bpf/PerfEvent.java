@@ -11,12 +11,14 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
- * Opens a perf event ({@code perf_event_open(2)}) for {@link BpfProgram#attachPerfEvent}, which
- * takes over its file descriptor. Software events only here: the hardware PMU is often absent in
- * VMs, and the caller decides which to try first.
+ * Opens a sampling perf event ({@code perf_event_open(2)}) for {@link BpfProgram#attachPerfEvent},
+ * which takes over its file descriptor. The hardware PMU is often absent in VMs: the caller
+ * decides which event to try first and what to fall back to.
  */
 public final class PerfEvent {
+  public static final int PERF_TYPE_HARDWARE = 0;
   public static final int PERF_TYPE_SOFTWARE = 1;
+  public static final int PERF_COUNT_HW_CPU_CYCLES = 0;
   public static final int PERF_COUNT_SW_CPU_CLOCK = 0;
   public static final int PERF_COUNT_SW_TASK_CLOCK = 1;
 
@@ -35,26 +37,42 @@ public final class PerfEvent {
 
   private PerfEvent() {}
 
+  /** How often a sampling event fires: every {@code period} events, or {@code frequency} per second. */
+  public record Sampling(long value, boolean frequency) {
+    public static Sampling period(long events) {
+      return new Sampling(events, false);
+    }
+
+    public static Sampling frequency(long hz) {
+      return new Sampling(hz, true);
+    }
+  }
+
+  /** Opens a sampling software event, disabled until a program is attached. */
+  public static int openSoftware(int config, int pid, int cpu, long frequencyHz) {
+    return open(PERF_TYPE_SOFTWARE, config, pid, cpu, Sampling.frequency(frequencyHz));
+  }
+
   /**
-   * Opens a sampling software event, disabled until a program is attached.
+   * Opens a sampling event, disabled until a program is attached.
    *
    * @param pid a thread or process id, or -1 for every process on {@code cpu}
    * @param cpu a CPU, or -1 for any CPU {@code pid} runs on
-   * @param frequencyHz samples per second
    * @return the perf event's file descriptor
    */
-  public static int openSoftware(int config, int pid, int cpu, long frequencyHz) {
+  public static int open(int type, long config, int pid, int cpu, Sampling sampling) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
-      attr.set(JAVA_INT, 0, PERF_TYPE_SOFTWARE);
+      attr.set(JAVA_INT, 0, type);
       attr.set(JAVA_INT, 4, ATTR_SIZE);
       attr.set(JAVA_LONG, 8, config);
-      attr.set(JAVA_LONG, 16, frequencyHz); // sample_freq, as FLAG_FREQ says
-      attr.set(JAVA_LONG, 40, FLAG_DISABLED | FLAG_FREQ);
+      attr.set(JAVA_LONG, 16, sampling.value()); // sample_period or sample_freq, as FLAG_FREQ says
+      attr.set(JAVA_LONG, 40, FLAG_DISABLED | (sampling.frequency() ? FLAG_FREQ : 0));
       MemorySegment state = Libbpf.callState(arena);
       long fd = (long) SYSCALL.invokeExact(state, syscallNumber(), attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
       if (fd < 0) {
-        throw Errors.failure(Libbpf.errno(state), "opening a software perf event (config " + config + ")");
+        throw Errors.failure(
+            Libbpf.errno(state), "opening perf event type " + type + " config " + config + " on CPU " + cpu);
       }
       return (int) fd;
     } catch (Throwable t) {

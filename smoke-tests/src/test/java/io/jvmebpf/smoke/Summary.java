@@ -60,6 +60,19 @@ record Summary(JsonNode root) {
     return syscalls(thread).stream().filter(s -> name.equals(s.path("name").asText())).findFirst();
   }
 
+  /** The top-level {@code cpu} section: the sampler as a whole. */
+  JsonNode cpu() {
+    return required(root, "cpu");
+  }
+
+  /** A thread's {@code cpu.topFrames}: name to samples. */
+  static java.util.Map<String, Long> topFrames(JsonNode thread) {
+    java.util.Map<String, Long> frames = new java.util.LinkedHashMap<>();
+    required(required(thread, "cpu"), "topFrames")
+        .forEach(f -> frames.put(required(f, "name").asText(), required(f, "samples").asLong()));
+    return frames;
+  }
+
   static JsonNode required(JsonNode node, String field) {
     assertTrue(node.has(field), "no field '" + field + "' in " + node);
     return node.get(field);

@@ -14,6 +14,7 @@ import java.util.Set;
  * @param log where log lines go: {@code stderr}, {@code none} or a file path
  * @param debug whether debug lines (libbpf's among them) are logged
  * @param bpfStats how the kernel times the agent's BPF programs for {@code agent.overhead}
+ * @param cpu the CPU sampler's settings
  */
 public record AgentOptions(
     Path out,
@@ -22,7 +23,8 @@ public record AgentOptions(
     int syscallPairs,
     String log,
     boolean debug,
-    BpfStatsMode bpfStats) {
+    BpfStatsMode bpfStats,
+    CpuOptions cpu) {
   public static final int DEFAULT_SYSCALL_PAIRS = 16_384;
   public static final int MAX_SYSCALL_PAIRS = 1 << 20;
 
@@ -39,6 +41,6 @@ public record AgentOptions(
   public static AgentOptions defaults() {
     return new AgentOptions(
         Path.of("jvm-ebpf-report"), true, Set.of(), DEFAULT_SYSCALL_PAIRS, "stderr", false,
-        BpfStatsMode.SAMPLED);
+        BpfStatsMode.SAMPLED, CpuOptions.defaults());
   }
 }

@@ -36,6 +36,12 @@ public final class OptionsParser {
     boolean debug = defaults.debug();
     AgentOptions.BpfStatsMode bpfStats = defaults.bpfStats();
     int syscallPairs = defaults.syscallPairs();
+    CpuOptions cpu = defaults.cpu();
+    boolean cpuOn = cpu.on();
+    CpuOptions.Event cpuEvent = cpu.event();
+    long intervalNs = cpu.intervalNs();
+    int rateHz = cpu.rateHz();
+    int stacks = cpu.stacks();
     List<String> errors = new ArrayList<>();
     String listKey = null;
 
@@ -74,16 +80,31 @@ public final class OptionsParser {
             }
           }
         }
-        case "syscalls.max" -> {
-          try {
-            syscallPairs = Integer.parseInt(value);
-          } catch (NumberFormatException e) {
-            syscallPairs = -1;
-          }
-          if (syscallPairs < 1 || syscallPairs > AgentOptions.MAX_SYSCALL_PAIRS) {
-            errors.add("syscalls.max=" + value + " is not a number from 1 to " + AgentOptions.MAX_SYSCALL_PAIRS);
+        case "syscalls.max" -> syscallPairs = count(key, value, 1, AgentOptions.MAX_SYSCALL_PAIRS, errors);
+        case "cpu" -> {
+          switch (value) {
+            case "on" -> cpuOn = true;
+            case "off" -> cpuOn = false;
+            default -> errors.add("cpu=" + value + " is not one of on, off");
           }
         }
+        case "event" -> {
+          switch (value) {
+            case "cpu" -> cpuEvent = CpuOptions.Event.CPU;
+            case "cycles" -> cpuEvent = CpuOptions.Event.CYCLES;
+            default -> errors.add("event=" + value + " is not one of cpu, cycles");
+          }
+        }
+        case "interval" -> {
+          intervalNs = Durations.parseNanos(value);
+          rateHz = 0;
+          if (intervalNs < CpuOptions.MIN_INTERVAL_NS) {
+            errors.add("interval=" + value + " is not a duration of at least 100us (e.g. 10ms, 500us,"
+                + " or nanoseconds)");
+          }
+        }
+        case "rate" -> rateHz = count(key, value, 1, CpuOptions.MAX_RATE_HZ, errors);
+        case "cpu.stacks" -> stacks = count(key, value, 64, CpuOptions.MAX_STACKS, errors);
         case "log" -> {
           if (value.isEmpty()) {
             errors.add("log= needs stderr, none or a file path");
@@ -106,12 +127,28 @@ public final class OptionsParser {
             default -> errors.add("bpfstats=" + value + " is not one of sampled, on, off");
           }
         }
-        default -> errors.add("unknown option '" + key + "' (known: out, syscalls, syscalls.max, log, loglevel, bpfstats)");
+        default -> errors.add("unknown option '" + key + "' (known: out, syscalls, syscalls.max, cpu, event, interval, rate, cpu.stacks, log,"
+            + " loglevel, bpfstats)");
       }
     }
     return errors.isEmpty()
-        ? new Valid(new AgentOptions(out, syscalls, Set.copyOf(filter), syscallPairs, log, debug, bpfStats))
+        ? new Valid(new AgentOptions(out, syscalls, Set.copyOf(filter), syscallPairs, log, debug, bpfStats,
+            new CpuOptions(cpuOn, cpuEvent, intervalNs, rateHz, stacks)))
         : new Invalid(List.copyOf(errors));
+  }
+
+  /** A whole number from {@code min} to {@code max}, or an error naming the option. */
+  private static int count(String key, String value, int min, int max, List<String> errors) {
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    errors.add(key + "=" + value + " is not a number from " + min + " to " + max);
+    return min;
   }
 
   private void addSyscall(String name, Set<String> filter, List<String> errors) {

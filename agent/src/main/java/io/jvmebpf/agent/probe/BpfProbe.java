@@ -35,7 +35,7 @@ public abstract class BpfProbe implements Probe {
       configure(rodata, opened, context);
       opened.load();
       checkLayouts(opened);
-      opened.attachAll();
+      attach(opened, context);
       object = opened;
       started(opened, context);
     } catch (RuntimeException e) {
@@ -60,6 +60,11 @@ public abstract class BpfProbe implements Probe {
 
   /** Checks the loaded maps' key and value sizes against their Java mirrors. */
   protected abstract void checkLayouts(BpfObject object);
+
+  /** Attaches the loaded programs; by default each by its section name. */
+  protected void attach(BpfObject object, ProbeContext context) {
+    object.attachAll();
+  }
 
   /** Runs once everything is attached: open ring buffers, start pollers. */
   protected void started(BpfObject object, ProbeContext context) {}

@@ -14,6 +14,12 @@ public interface Probe extends AutoCloseable {
   /** Loads and attaches; a failure is an exception whose message says what to do. */
   void start(ProbeContext context);
 
+  /**
+   * Stops taking new data, before the JVM's own sources (JFR) deliver their last events, so that
+   * what the probe joins with them covers the same time. The report follows.
+   */
+  default void quiesce() {}
+
   /** Adds this probe's figures, and the events it could not hold, to the report. */
   void contribute(ReportBuilder report);
 

@@ -1,6 +1,7 @@
 package io.jvmebpf.agent.probe;
 
 import io.jvmebpf.agent.config.AgentOptions;
+import io.jvmebpf.agent.probe.cpu.CpuProbe;
 import io.jvmebpf.agent.probe.syscalls.SyscallProbe;
 import io.jvmebpf.agent.probe.syscalls.SyscallTable;
 import io.jvmebpf.agent.report.ReportBuilder;
@@ -35,7 +36,12 @@ public final class Probes implements AutoCloseable {
             AgentOptions::syscalls,
             "syscalls=off",
             context -> new SyscallProbe(
-                syscalls, context.options().syscallFilter(), context.options().syscallPairs())));
+                syscalls, context.options().syscallFilter(), context.options().syscallPairs())),
+        new Feature(
+            "cpu",
+            options -> options.cpu().on(),
+            "cpu=off",
+            context -> new CpuProbe(context.options().cpu(), context.javaSamples())));
   }
 
   /**
@@ -85,6 +91,17 @@ public final class Probes implements AutoCloseable {
 
   public boolean anyRunning() {
     return !running.isEmpty();
+  }
+
+  /** See {@link Probe#quiesce()}; a probe that fails to is left to {@link #close()}. */
+  public void quiesce() {
+    for (Probe probe : running) {
+      try {
+        probe.quiesce();
+      } catch (RuntimeException | LinkageError e) {
+        // its report may cover a little more time than the JVM's events; nothing worse
+      }
+    }
   }
 
   public void contribute(ReportBuilder report) {

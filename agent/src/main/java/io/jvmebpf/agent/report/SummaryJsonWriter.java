@@ -25,6 +25,9 @@ public final class SummaryJsonWriter {
       json.writeStartObject();
       writeProcess(json, summary.process());
       writeAgent(json, summary.agent());
+      if (summary.cpu() != null) {
+        writeCpuInfo(json, summary.cpu());
+      }
       json.writeArrayFieldStart("threads");
       for (ThreadSummary thread : summary.threads()) {
         writeThread(json, thread);
@@ -88,6 +91,40 @@ public final class SummaryJsonWriter {
         json.writeNumberField(Long.toString(bucket.getKey()), bucket.getValue());
       }
       json.writeEndObject();
+      json.writeEndObject();
+    }
+    json.writeEndArray();
+    if (thread.cpu() != null) {
+      writeCpu(json, thread.cpu());
+    }
+    json.writeEndObject();
+  }
+
+  private static void writeCpuInfo(JsonGenerator json, CpuInfo cpu) throws IOException {
+    json.writeObjectFieldStart("cpu");
+    json.writeStringField("event", cpu.event());
+    json.writeNumberField("intervalNs", cpu.intervalNs());
+    json.writeNumberField("rateHz", 1_000_000_000.0 / cpu.intervalNs());
+    json.writeNumberField("cpusSampled", cpu.cpusSampled());
+    json.writeNumberField("samples", cpu.samples());
+    json.writeNumberField("javaFrameShare", cpu.javaFrameShare());
+    json.writeNumberField("joinedShare", cpu.joinedShare());
+    json.writeBooleanField("preserveFramePointer", cpu.preserveFramePointer());
+    json.writeEndObject();
+  }
+
+  private static void writeCpu(JsonGenerator json, CpuSummary cpu) throws IOException {
+    json.writeObjectFieldStart("cpu");
+    json.writeNumberField("samples", cpu.samples());
+    json.writeNumberField("kernelSamples", cpu.kernelSamples());
+    json.writeNumberField("javaSamples", cpu.javaSamples());
+    json.writeNumberField("joinedSamples", cpu.joinedSamples());
+    json.writeArrayFieldStart("topFrames");
+    for (CpuSummary.TopFrame frame : cpu.topFrames()) {
+      json.writeStartObject();
+      json.writeStringField("name", frame.name());
+      json.writeStringField("kind", frame.kind());
+      json.writeNumberField("samples", frame.samples());
       json.writeEndObject();
     }
     json.writeEndArray();

@@ -2,5 +2,9 @@ package io.jvmebpf.agent.report;
 
 import java.util.List;
 
-/** One thread of the JVM in {@code summary.json}; {@code javaThreadId} is null for native threads. */
-public record ThreadSummary(int tid, String name, Long javaThreadId, List<SyscallSummary> syscalls) {}
+/**
+ * One thread of the JVM in {@code summary.json}; {@code javaThreadId} is null for native threads,
+ * {@code cpu} when the sampler did not run or never saw it.
+ */
+public record ThreadSummary(
+    int tid, String name, Long javaThreadId, List<SyscallSummary> syscalls, CpuSummary cpu) {}

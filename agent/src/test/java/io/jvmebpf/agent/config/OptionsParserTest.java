@@ -42,13 +42,42 @@ class OptionsParserTest {
         assertInstanceOf(OptionsParser.Invalid.class, parser.parse("bogus=1,syscalls=wrte,loglevel=loud,out=,bpfstats=maybe,syscalls.max=0,stray"));
     assertEquals(
         List.of(
-            "unknown option 'bogus' (known: out, syscalls, syscalls.max, log, loglevel, bpfstats)",
+            "unknown option 'bogus' (known: out, syscalls, syscalls.max, cpu, event, interval, rate,"
+                + " cpu.stacks, log, loglevel, bpfstats)",
             "syscalls=: 'wrte' is not a syscall of this architecture",
             "loglevel=loud is not one of info, debug",
             "out= needs a folder",
             "bpfstats=maybe is not one of sampled, on, off",
             "syscalls.max=0 is not a number from 1 to 1048576",
             "option 'stray' has no value; write it as key=value"),
+        invalid.errors());
+  }
+
+  @Test
+  void cpuOptionsTakeAsyncProfilerUnits() {
+    assertEquals(10_000_000, valid("interval=10ms").cpu().intervalNs());
+    assertEquals(500_000, valid("interval=500us").cpu().intervalNs());
+    assertEquals(2_000_000_000L, valid("interval=2s").cpu().intervalNs());
+    assertEquals(1_000_000, valid("interval=1000000").cpu().intervalNs());
+    CpuOptions rate = valid("rate=99,event=cycles,cpu.stacks=1024").cpu();
+    assertEquals(99, rate.rateHz());
+    assertEquals(1_000_000_000L / 99, rate.sampleWeightNs());
+    assertEquals(CpuOptions.Event.CYCLES, rate.event());
+    assertEquals(1024, rate.stacks());
+    assertEquals(false, valid("cpu=off").cpu().on());
+  }
+
+  @Test
+  void cpuOptionErrorsAreReported() {
+    OptionsParser.Invalid invalid = assertInstanceOf(
+        OptionsParser.Invalid.class, parser.parse("interval=10,interval=fast,rate=0,event=bogus,cpu=maybe"));
+    assertEquals(
+        List.of(
+            "interval=10 is not a duration of at least 100us (e.g. 10ms, 500us, or nanoseconds)",
+            "interval=fast is not a duration of at least 100us (e.g. 10ms, 500us, or nanoseconds)",
+            "rate=0 is not a number from 1 to 10000",
+            "event=bogus is not one of cpu, cycles",
+            "cpu=maybe is not one of on, off"),
         invalid.errors());
   }
 

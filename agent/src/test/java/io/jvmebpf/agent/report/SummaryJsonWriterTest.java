@@ -29,10 +29,13 @@ class SummaryJsonWriterTest {
         new Summary(
             new ProcessInfo(42, "OpenJDK 64-Bit Server VM 25", "6.18", Instant.parse("2026-11-26T05:00:00Z"), 1500),
             new AgentInfo("1.2.3", features, new Overhead(10, 20, null, null, 40, 5), Map.of("syscalls.statsMapFull", 0L)),
+            new CpuInfo("cpu", 10_000_000, 2, 300, 0.9, 0.25, false),
             List.of(
                 new ThreadSummary(43, "writer", 12L,
-                    List.of(new SyscallSummary("write", 3, 1, 300, 200, new TreeMap<>(Map.of(64L, 2L, 128L, 1L))))),
-                new ThreadSummary(44, "GC Thread#0", null, List.of())));
+                    List.of(new SyscallSummary("write", 3, 1, 300, 200, new TreeMap<>(Map.of(64L, 2L, 128L, 1L)))),
+                    new CpuSummary(300, 120, 290, 75,
+                        List.of(new CpuSummary.TopFrame("app.Writer.run", "jit", 250)))),
+                new ThreadSummary(44, "GC Thread#0", null, List.of(), null)));
 
     Path written = new SummaryJsonWriter().write(summary, folder.resolve("nested/out"));
     assertEquals(folder.resolve("nested/out/summary.json"), written);
@@ -51,7 +54,15 @@ class SummaryJsonWriterTest {
         fieldNames(json.at("/agent/overhead")));
     assertTrue(json.at("/agent/overhead/bpfRunNs").isNull());
     JsonNode writer = json.at("/threads/0");
-    assertEquals(List.of("tid", "name", "javaThreadId", "syscalls"), fieldNames(writer));
+    assertEquals(List.of("tid", "name", "javaThreadId", "syscalls", "cpu"), fieldNames(writer));
+    assertEquals(List.of("samples", "kernelSamples", "javaSamples", "joinedSamples", "topFrames"),
+        fieldNames(writer.get("cpu")));
+    assertEquals("app.Writer.run", writer.at("/cpu/topFrames/0/name").asText());
+    assertEquals(250, writer.at("/cpu/topFrames/0/samples").asLong());
+    assertEquals(List.of("event", "intervalNs", "rateHz", "cpusSampled", "samples", "javaFrameShare",
+        "joinedShare", "preserveFramePointer"), fieldNames(json.get("cpu")));
+    assertEquals(100.0, json.at("/cpu/rateHz").asDouble());
+    assertFalse(json.at("/threads/1").has("cpu"));
     assertEquals(12, writer.get("javaThreadId").asLong());
     JsonNode write = writer.at("/syscalls/0");
     assertEquals(List.of("name", "count", "errors", "totalNs", "maxNs", "latencyLog2Ns"), fieldNames(write));

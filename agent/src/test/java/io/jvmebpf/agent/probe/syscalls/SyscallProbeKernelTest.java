@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jvmebpf.agent.config.AgentOptions;
 import io.jvmebpf.agent.log.AgentLog;
 import io.jvmebpf.agent.probe.ProbeContext;
+import io.jvmebpf.agent.probe.cpu.JavaSampleIndex;
 import io.jvmebpf.agent.report.ReportBuilder;
 import io.jvmebpf.agent.report.SyscallSummary;
 import io.jvmebpf.agent.report.ThreadSummary;
@@ -92,7 +93,8 @@ class SyscallProbeKernelTest {
     SyscallProbe probe = new SyscallProbe(TABLE, filter, maxPairs);
     try (probe) {
       probe.start(new ProbeContext(
-          ProcessScope.ofThisProcess(), AgentOptions.defaults(), AgentLog.stderr(), registry));
+          ProcessScope.ofThisProcess(), AgentOptions.defaults(), AgentLog.stderr(), registry,
+          new JavaSampleIndex()));
       int[] tid = new int[1];
       Thread worker = new Thread(() -> {
         tid[0] = gettid();

@@ -1,17 +1,25 @@
 package io.jvmebpf.jfr;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedMethod;
+import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingStream;
 
 /**
- * Java threads started or ended while the agent runs, read from an in-process JFR stream of
- * {@code jdk.ThreadStart} and {@code jdk.ThreadEnd} (no stack traces, so it costs little). JFR
- * delivers events in batches about once a second; {@link #close()} waits for the last batch.
+ * What the agent reads from the JVM's own JFR, in process: Java threads started or ended
+ * ({@code jdk.ThreadStart}, {@code jdk.ThreadEnd}, without stack traces, so they cost little) and,
+ * when asked for, the JVM's samples of Java stacks ({@code jdk.ExecutionSample},
+ * {@code jdk.NativeMethodSample}). JFR delivers events in batches about once a second;
+ * {@link #close()} waits for the last batch.
  */
-public final class JavaThreadEvents implements AutoCloseable {
+public final class JfrEvents implements AutoCloseable {
   /** The longest the agent holds up the JVM's exit for the last batch of events. */
   private static final Duration WAIT_LIMIT = Duration.ofMillis(500);
 
@@ -20,11 +28,21 @@ public final class JavaThreadEvents implements AutoCloseable {
   private boolean closed; // guarded by this
   private volatile Throwable failure;
 
-  private JavaThreadEvents(Consumer<JavaThread> onThread) {
+  /**
+   * What to stream.
+   *
+   * @param threads receives every Java thread start and end
+   * @param samplePeriod how often the JVM samples Java stacks, or null for never
+   * @param samples receives each Java stack sample
+   */
+  public record Subscriptions(
+      Consumer<JavaThread> threads, Duration samplePeriod, Consumer<JavaStackSample> samples) {}
+
+  private JfrEvents(Subscriptions subscriptions) {
     // JFR takes a few hundred ms to start: off the application's start-up path. The stream runs
     // on this daemon thread (startAsync's thread is not a daemon and would keep the JVM alive).
     starter = daemon("jvm-ebpf-jfr", () -> {
-      RecordingStream s = open(onThread);
+      RecordingStream s = open(subscriptions);
       synchronized (this) {
         if (closed) { // the JVM is already exiting: too late to be of use
           s.close();
@@ -36,27 +54,51 @@ public final class JavaThreadEvents implements AutoCloseable {
     });
   }
 
-  /** Starts the stream in the background; {@code onThread} runs on the stream's thread. */
-  public static JavaThreadEvents start(Consumer<JavaThread> onThread) {
-    return new JavaThreadEvents(onThread);
+  /** Starts the stream in the background; the consumers run on the stream's thread. */
+  public static JfrEvents start(Subscriptions subscriptions) {
+    return new JfrEvents(subscriptions);
   }
 
-  private static RecordingStream open(Consumer<JavaThread> onThread) {
+  private static RecordingStream open(Subscriptions subscriptions) {
     RecordingStream stream = new RecordingStream();
     for (String event : new String[] {"jdk.ThreadStart", "jdk.ThreadEnd"}) {
       stream.enable(event).withoutStackTrace();
-      stream.onEvent(event, e -> publish(e, onThread));
+      stream.onEvent(event, e -> publishThread(e, subscriptions.threads()));
+    }
+    if (subscriptions.samplePeriod() != null) {
+      for (String event : new String[] {"jdk.ExecutionSample", "jdk.NativeMethodSample"}) {
+        stream.enable(event).withPeriod(subscriptions.samplePeriod());
+        stream.onEvent(event, e -> publishSample(e, subscriptions.samples()));
+      }
     }
     stream.setReuse(true);
     return stream;
   }
 
-  private static void publish(RecordedEvent event, Consumer<JavaThread> onThread) {
+  private static void publishThread(RecordedEvent event, Consumer<JavaThread> onThread) {
     RecordedThread thread = event.getThread("thread");
     if (thread != null && thread.getOSThreadId() > 0) {
       onThread.accept(
           new JavaThread(thread.getOSThreadId(), thread.getJavaThreadId(), thread.getJavaName()));
     }
+  }
+
+  private static void publishSample(RecordedEvent event, Consumer<JavaStackSample> onSample) {
+    RecordedThread thread = event.getThread("sampledThread");
+    RecordedStackTrace stack = event.getStackTrace();
+    if (thread == null || thread.getOSThreadId() <= 0 || stack == null) {
+      return;
+    }
+    List<JavaFrame> frames = new ArrayList<>(stack.getFrames().size());
+    for (RecordedFrame frame : stack.getFrames()) {
+      RecordedMethod method = frame.getMethod();
+      if (method != null && frame.isJavaFrame()) {
+        frames.add(new JavaFrame(method.getType().getName() + "." + method.getName(), frame.getType()));
+      }
+    }
+    Instant at = event.getStartTime();
+    onSample.accept(new JavaStackSample(
+        thread.getOSThreadId(), at.getEpochSecond() * 1_000_000_000L + at.getNano(), List.copyOf(frames)));
   }
 
   /** Why JFR could not start or stream, or null. */

@@ -1,0 +1,57 @@
+package io.jvmebpf.agent.probe.cpu;
+
+/**
+ * Sample events from the kernel waiting for the JVM's samples of the same moment, which JFR
+ * delivers about a second late. A fixed ring of primitives: adding, on the ring buffer's callback,
+ * allocates nothing; when full, new events are counted and dropped (the kernel's counts, not these
+ * events, are the totals: events only say how to split them).
+ */
+final class PendingSamples {
+  interface Visitor {
+    void visit(long timeNs, int tid, int kernelStack, int userStack);
+  }
+
+  private final long[] times;
+  private final int[] tids;
+  private final int[] kernelStacks;
+  private final int[] userStacks;
+  private int head; // oldest
+  private int size;
+  private long dropped;
+
+  PendingSamples(int capacity) {
+    times = new long[capacity];
+    tids = new int[capacity];
+    kernelStacks = new int[capacity];
+    userStacks = new int[capacity];
+  }
+
+  synchronized void add(long timeNs, int tid, int kernelStack, int userStack) {
+    if (size == times.length) {
+      dropped++;
+      return;
+    }
+    int slot = (head + size) % times.length;
+    times[slot] = timeNs;
+    tids[slot] = tid;
+    kernelStacks[slot] = kernelStack;
+    userStacks[slot] = userStack;
+    size++;
+  }
+
+  /** Hands over, oldest first, every event taken before {@code cutoffNs}. */
+  synchronized int drainBefore(long cutoffNs, Visitor visitor) {
+    int drained = 0;
+    while (size > 0 && times[head] < cutoffNs) {
+      visitor.visit(times[head], tids[head], kernelStacks[head], userStacks[head]);
+      head = (head + 1) % times.length;
+      size--;
+      drained++;
+    }
+    return drained;
+  }
+
+  synchronized long dropped() {
+    return dropped;
+  }
+}

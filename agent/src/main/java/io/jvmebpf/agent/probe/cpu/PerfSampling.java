@@ -1,0 +1,134 @@
+package io.jvmebpf.agent.probe.cpu;
+
+import io.jvmebpf.agent.config.CpuOptions;
+import io.jvmebpf.agent.log.AgentLog;
+import io.jvmebpf.bpf.BpfException;
+import io.jvmebpf.bpf.BpfLink;
+import io.jvmebpf.bpf.BpfProgram;
+import io.jvmebpf.bpf.PerfEvent;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One sampling perf event per online CPU, each running the profile program; CPUs that come online
+ * later are picked up by {@link #rescan()}, and those that go offline lose their event with the
+ * kernel's hotplug (their link stays until close). Events are system-wide per CPU: a perf event
+ * per thread would miss threads started later, and the program filters on the JVM's tgid first.
+ */
+final class PerfSampling implements AutoCloseable {
+  private static final Path ONLINE = Path.of("/sys/devices/system/cpu/online");
+
+  private final BpfProgram program;
+  private final CpuOptions options;
+  private final AgentLog log;
+  private final Map<Integer, BpfLink> links = new HashMap<>();
+  private int eventType = PerfEvent.PERF_TYPE_SOFTWARE;
+  private long eventConfig = PerfEvent.PERF_COUNT_SW_CPU_CLOCK;
+  private String event = "cpu";
+  private int openFailures;
+  private int cpusSampled; // kept past close, for the report
+
+  PerfSampling(BpfProgram program, CpuOptions options, AgentLog log) {
+    this.program = program;
+    this.options = options;
+    this.log = log;
+  }
+
+  /** Attaches to every online CPU; fails only when not one CPU could be sampled. */
+  void start() {
+    if (options.event() == CpuOptions.Event.CYCLES) {
+      eventType = PerfEvent.PERF_TYPE_HARDWARE;
+      eventConfig = PerfEvent.PERF_COUNT_HW_CPU_CYCLES;
+      event = "cycles";
+    }
+    BitSet online = onlineCpus();
+    RuntimeException first = null;
+    for (int cpu = online.nextSetBit(0); cpu >= 0; cpu = online.nextSetBit(cpu + 1)) {
+      RuntimeException failure = attach(cpu);
+      if (failure != null && links.isEmpty() && eventType == PerfEvent.PERF_TYPE_HARDWARE) {
+        log.info("cpu: event=cycles unavailable (" + failure.getMessage() + "): no hardware PMU here,"
+            + " sampling the software cpu-clock instead");
+        eventType = PerfEvent.PERF_TYPE_SOFTWARE;
+        eventConfig = PerfEvent.PERF_COUNT_SW_CPU_CLOCK;
+        event = "cpu";
+        failure = attach(cpu);
+      }
+      if (failure != null && first == null) {
+        first = failure;
+      }
+    }
+    if (links.isEmpty()) {
+      throw first != null ? first : new BpfException(0, "no online CPU listed in " + ONLINE);
+    }
+  }
+
+  /** Attaches to CPUs that came online since; cheap enough to call every second. */
+  void rescan() {
+    BitSet online = onlineCpus();
+    for (int cpu = online.nextSetBit(0); cpu >= 0; cpu = online.nextSetBit(cpu + 1)) {
+      if (!links.containsKey(cpu)) {
+        attach(cpu);
+      }
+    }
+  }
+
+  private RuntimeException attach(int cpu) {
+    try {
+      PerfEvent.Sampling sampling = options.rateHz() > 0 || eventType == PerfEvent.PERF_TYPE_HARDWARE
+          ? PerfEvent.Sampling.frequency(1_000_000_000L / options.sampleWeightNs())
+          : PerfEvent.Sampling.period(options.intervalNs()); // cpu-clock counts nanoseconds
+      int fd = PerfEvent.open(eventType, eventConfig, -1, cpu, sampling);
+      links.put(cpu, program.attachPerfEvent(fd));
+      cpusSampled = links.size();
+      return null;
+    } catch (RuntimeException e) {
+      openFailures++;
+      log.debug("cpu: CPU " + cpu + " not sampled: " + e.getMessage());
+      return e;
+    }
+  }
+
+  /** {@code cpu} or {@code cycles}: what the events actually count. */
+  String event() {
+    return event;
+  }
+
+  int cpusSampled() {
+    return cpusSampled;
+  }
+
+  int openFailures() {
+    return openFailures;
+  }
+
+  static BitSet onlineCpus() {
+    BitSet cpus = new BitSet();
+    try {
+      for (String range : Files.readString(ONLINE).strip().split(",")) {
+        String[] ends = range.split("-");
+        int from = Integer.parseInt(ends[0]);
+        int to = ends.length > 1 ? Integer.parseInt(ends[1]) : from;
+        cpus.set(from, to + 1);
+      }
+    } catch (IOException | RuntimeException e) {
+      cpus.set(0, Runtime.getRuntime().availableProcessors());
+    }
+    return cpus;
+  }
+
+  @Override
+  public void close() {
+    for (BpfLink link : links.values()) {
+      try {
+        link.close();
+      } catch (RuntimeException e) {
+        // the object's close releases the program whatever this link's state
+      }
+    }
+    links.clear();
+  }
+}

@@ -1,0 +1,158 @@
+package io.jvmebpf.agent.probe.cpu;
+
+import io.jvmebpf.agent.profile.Frame;
+import io.jvmebpf.agent.profile.FrameKind;
+import io.jvmebpf.agent.profile.Profile;
+import io.jvmebpf.agent.profile.StackSample;
+import io.jvmebpf.agent.report.CpuSummary;
+import io.jvmebpf.agent.threads.ThreadRegistry;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Builds the profile from the kernel's counts: each (thread, kernel stack, user stack) count is
+ * split between the JVM stacks its sample events were joined with, in proportion, so totals stay
+ * the kernel's even when events were lost; a user stack whose Java part the walk could not name
+ * takes its Java frames from the joined JVM stack and keeps its own native leaf and kernel frames.
+ */
+final class ProfileAssembler {
+  private static final int TOP_FRAMES = 10;
+
+  private final StackResolver resolver;
+  private final JavaSampleIndex javaSamples;
+  private final ThreadRegistry threads;
+
+  ProfileAssembler(StackResolver resolver, JavaSampleIndex javaSamples, ThreadRegistry threads) {
+    this.resolver = resolver;
+    this.javaSamples = javaSamples;
+    this.threads = threads;
+  }
+
+  record Result(Profile profile, Map<Integer, CpuSummary> perThread, long samples, long javaSamples,
+      long joinedSamples) {}
+
+  Result assemble(String event, long weightNs, Map<SampleKey, Long> kernelCounts, JoinedCounts joined) {
+    Map<Integer, Map<StackKey, long[]>> stacksByThread = new TreeMap<>();
+    Map<Integer, long[]> kernelSamplesByThread = new HashMap<>();
+    for (Map.Entry<SampleKey, Long> entry : kernelCounts.entrySet()) {
+      SampleKey key = entry.getKey();
+      if (key.kernelStack() >= 0 || key.kernelStack() == ProfileLayouts.COLLISION) {
+        kernelSamplesByThread.computeIfAbsent(key.tid(), t -> new long[1])[0] += entry.getValue();
+      }
+      for (Map.Entry<Integer, Long> part : apportion(entry.getValue(), joined.split(key)).entrySet()) {
+        StackKey stack = frames(key, part.getKey());
+        stacksByThread.computeIfAbsent(key.tid(), t -> new LinkedHashMap<>())
+            .computeIfAbsent(stack, s -> new long[1])[0] += part.getValue();
+      }
+    }
+
+    List<StackSample> samples = new ArrayList<>();
+    Map<Integer, CpuSummary> perThread = new TreeMap<>();
+    long total = 0, java = 0, joinedTotal = 0;
+    for (Map.Entry<Integer, Map<StackKey, long[]>> thread : stacksByThread.entrySet()) {
+      int tid = thread.getKey();
+      String name = threads.identify(tid).name();
+      long threadTotal = 0, threadJava = 0, threadJoined = 0;
+      Map<Frame, long[]> hottest = new HashMap<>();
+      for (Map.Entry<StackKey, long[]> stack : thread.getValue().entrySet()) {
+        long n = stack.getValue()[0];
+        if (n == 0) {
+          continue;
+        }
+        StackKey key = stack.getKey();
+        samples.add(new StackSample(tid, name, key.frames(), n, key.joined()));
+        threadTotal += n;
+        threadJoined += key.joined() ? n : 0;
+        Frame top = innermostJava(key.frames());
+        if (top != null) {
+          threadJava += n;
+        } else if (!key.frames().isEmpty()) {
+          top = key.frames().getLast();
+        }
+        if (top != null) {
+          hottest.computeIfAbsent(top, f -> new long[1])[0] += n;
+        }
+      }
+      long kernelSamples = kernelSamplesByThread.getOrDefault(tid, new long[1])[0];
+      perThread.put(tid, new CpuSummary(threadTotal, kernelSamples, threadJava, threadJoined, top(hottest)));
+      total += threadTotal;
+      java += threadJava;
+      joinedTotal += threadJoined;
+    }
+    return new Result(new Profile(event, weightNs, samples), perThread, total, java, joinedTotal);
+  }
+
+  private record StackKey(List<Frame> frames, boolean joined) {}
+
+  private StackKey frames(SampleKey key, int javaStack) {
+    ResolvedStack user = resolver.user(key.userStack());
+    List<Frame> kernel = resolver.kernel(key.kernelStack());
+    List<Frame> frames = new ArrayList<>(user.frames().size() + kernel.size() + 16);
+    boolean joined = !user.complete() && javaStack >= 0;
+    if (joined) {
+      frames.addAll(javaSamples.stack(javaStack));
+      List<Frame> own = user.frames();
+      frames.addAll(own.subList(own.size() - user.leafNative(), own.size()));
+    } else {
+      frames.addAll(user.frames());
+    }
+    frames.addAll(kernel);
+    return new StackKey(List.copyOf(frames), joined);
+  }
+
+  /** The Java frame nearest the leaf, or null; the interpreter's placeholder names no method. */
+  private static Frame innermostJava(List<Frame> frames) {
+    for (int i = frames.size() - 1; i >= 0; i--) {
+      Frame frame = frames.get(i);
+      if (frame.kind().isJava() && !frame.name().equals("Interpreter")) {
+        return frame;
+      }
+    }
+    return null;
+  }
+
+  private static List<CpuSummary.TopFrame> top(Map<Frame, long[]> hottest) {
+    return hottest.entrySet().stream()
+        .sorted(Comparator.comparingLong((Map.Entry<Frame, long[]> e) -> e.getValue()[0]).reversed()
+            .thenComparing(e -> e.getKey().name()))
+        .limit(TOP_FRAMES)
+        .map(e -> new CpuSummary.TopFrame(
+            e.getKey().name(), e.getKey().kind().name().toLowerCase(), e.getValue()[0]))
+        .toList();
+  }
+
+  /**
+   * Splits {@code total} in proportion to {@code weights} (largest remainders), so the parts add
+   * up to the total exactly; all of it to "no Java stack" when there are no weights.
+   */
+  static Map<Integer, Long> apportion(long total, Map<Integer, Long> weights) {
+    long sum = 0;
+    for (long w : weights.values()) {
+      sum += w;
+    }
+    Map<Integer, Long> parts = new TreeMap<>();
+    if (sum == 0) {
+      parts.put(SampleKey.NO_JAVA_STACK, total);
+      return parts;
+    }
+    long given = 0;
+    List<Map.Entry<Integer, Double>> remainders = new ArrayList<>();
+    for (Map.Entry<Integer, Long> w : weights.entrySet()) {
+      double exact = (double) total * w.getValue() / sum;
+      long floor = (long) Math.floor(exact);
+      parts.put(w.getKey(), floor);
+      given += floor;
+      remainders.add(Map.entry(w.getKey(), exact - floor));
+    }
+    remainders.sort(Map.Entry.<Integer, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+    for (int i = 0; given < total; i++, given++) {
+      parts.merge(remainders.get(i % remainders.size()).getKey(), 1L, Long::sum);
+    }
+    return parts;
+  }
+}

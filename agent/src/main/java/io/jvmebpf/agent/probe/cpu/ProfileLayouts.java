@@ -1,0 +1,33 @@
+package io.jvmebpf.agent.probe.cpu;
+
+/** Byte layouts of profile.h's structs, mirrored: {@code CpuProbe} checks the sizes at load. */
+final class ProfileLayouts {
+  static final long CONFIG_BYTES = 24; // struct profile_config: the scope only
+
+  // struct sample_key
+  static final int KEY_BYTES = 16;
+  static final long KEY_TID = 0;
+  static final long KEY_KERNEL_STACK = 4;
+  static final long KEY_USER_STACK = 8;
+
+  // struct sample_event
+  static final int EVENT_BYTES = 24;
+  static final long EVENT_TIME_NS = 0;
+  static final long EVENT_KEY = 8;
+
+  static final int MAX_DEPTH = 127; // PROFILE_MAX_DEPTH
+  static final int STACK_BYTES = MAX_DEPTH * 8;
+
+  // enum profile_counter
+  static final int SAMPLES = 0;
+  static final int KERNEL_COLLISIONS = 1;
+  static final int USER_COLLISIONS = 2;
+  static final int KEYS_FULL = 3;
+  static final int EVENTS_LOST = 4;
+
+  /** bpf_get_stackid's answers that are not ids. */
+  static final int NO_STACK = -14; // -EFAULT
+  static final int COLLISION = -17; // -EEXIST
+
+  private ProfileLayouts() {}
+}

@@ -1,0 +1,28 @@
+package io.jvmebpf.agent.probe.cpu;
+
+import io.jvmebpf.agent.profile.Frame;
+import io.jvmebpf.agent.profile.FrameKind;
+import java.util.List;
+
+/**
+ * A user stack from the kernel's frame-pointer walk, named.
+ *
+ * @param frames root first
+ * @param leafNative how many frames at the leaf end are native code called from the Java part
+ * @param complete whether its Java part can stand alone: Java frames found, none interpreted
+ *     (those the walk cannot name) and the walk not cut by an unknown address (JIT code without
+ *     frame pointers)
+ */
+record ResolvedStack(List<Frame> frames, int leafNative, boolean complete) {
+  static final ResolvedStack EMPTY = new ResolvedStack(List.of(), 0, false);
+
+  /** Whether any frame is a Java method the walk could name. */
+  boolean hasJava() {
+    for (Frame frame : frames) {
+      if (frame.kind() == FrameKind.JIT || frame.kind() == FrameKind.INLINED) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

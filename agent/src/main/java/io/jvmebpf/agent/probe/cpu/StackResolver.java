@@ -1,0 +1,143 @@
+package io.jvmebpf.agent.probe.cpu;
+
+import static io.jvmebpf.agent.probe.cpu.ProfileLayouts.MAX_DEPTH;
+import static io.jvmebpf.agent.probe.cpu.ProfileLayouts.STACK_BYTES;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import io.jvmebpf.agent.profile.Frame;
+import io.jvmebpf.agent.profile.FrameKind;
+import io.jvmebpf.bpf.BpfMap;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the kernel's stack ids into named frames, once per id: ids are stable for the run (the
+ * program never reuses a bucket), and naming a user stack soon after it was first sampled keeps
+ * JIT code that the JVM later frees from being named after its successor.
+ */
+final class StackResolver {
+  private static final Frame INTERPRETER = new Frame("Interpreter", FrameKind.INTERPRETED);
+
+  private final BpfMap stacks;
+  private final CodeSymbols symbols;
+  private final Map<Integer, ResolvedStack> user = new HashMap<>();
+  private final Map<Integer, List<Frame>> kernel = new HashMap<>();
+  private final Arena arena = Arena.ofShared();
+  private final MemorySegment key = arena.allocate(JAVA_INT);
+  private final MemorySegment value = arena.allocate(STACK_BYTES, 8);
+  private final long[] ips = new long[MAX_DEPTH];
+
+  StackResolver(BpfMap stacks, CodeSymbols symbols) {
+    this.stacks = stacks;
+    this.symbols = symbols;
+  }
+
+  /** Kernel frames, root first; empty for no stack or a lost one. */
+  synchronized List<Frame> kernel(int id) {
+    if (id < 0) {
+      return id == ProfileLayouts.COLLISION ? List.of(new Frame("[stack lost]", FrameKind.KERNEL)) : List.of();
+    }
+    List<Frame> frames = kernel.get(id);
+    if (frames == null) {
+      int depth = read(id);
+      frames = new ArrayList<>(depth);
+      for (int i = depth - 1; i >= 0; i--) {
+        frames.add(symbols.kernel(i == 0 ? ips[i] : ips[i] - 1));
+      }
+      frames = List.copyOf(frames);
+      kernel.put(id, frames);
+    }
+    return frames;
+  }
+
+  synchronized ResolvedStack user(int id) {
+    if (id < 0) {
+      return id == ProfileLayouts.COLLISION
+          ? new ResolvedStack(List.of(new Frame("[stack lost]", FrameKind.UNKNOWN)), 0, false)
+          : ResolvedStack.EMPTY;
+    }
+    ResolvedStack resolved = user.get(id);
+    if (resolved == null) {
+      resolved = name(read(id));
+      user.put(id, resolved);
+    }
+    return resolved;
+  }
+
+  /** Names ips[0..depth), leaf first; return addresses (all but the leaf) are looked up at ip-1. */
+  private ResolvedStack name(int depth) {
+    List<Frame> leafFirst = new ArrayList<>(depth);
+    int leafNative = -1; // native frames before the first Java, interpreted or unknown one
+    boolean interpreted = false;
+    boolean cut = false;
+    boolean refreshed = false;
+    for (int i = 0; i < depth; i++) {
+      long pc = i == 0 ? ips[i] : ips[i] - 1;
+      List<Frame> java = symbols.jit(pc);
+      Frame nativeFrame = null;
+      if (java == null && !symbols.interpreter(pc)) {
+        nativeFrame = symbols.nativeCode(pc);
+        if (nativeFrame == null && !refreshed) {
+          // Code loaded since the last refresh (a new nmethod, a library): look once more.
+          symbols.refresh();
+          refreshed = true;
+          java = symbols.jit(pc);
+          nativeFrame = java == null ? symbols.nativeCode(pc) : null;
+        }
+      }
+      if (java != null) {
+        for (int j = java.size() - 1; j >= 0; j--) {
+          leafFirst.add(java.get(j));
+        }
+      } else if (nativeFrame != null) {
+        leafFirst.add(nativeFrame);
+        continue;
+      } else if (symbols.interpreter(pc)) {
+        leafFirst.add(INTERPRETER);
+        interpreted = true;
+      } else {
+        // A walk through code without frame pointers goes astray: nothing rootward is trustworthy.
+        leafFirst.add(Frame.UNKNOWN);
+        cut = true;
+      }
+      if (leafNative < 0) {
+        leafNative = leafFirst.size() - (java != null ? java.size() : 1);
+      }
+      if (cut) {
+        break;
+      }
+    }
+    if (leafNative < 0) {
+      leafNative = leafFirst.size();
+    }
+    Collections.reverse(leafFirst);
+    ResolvedStack stack = new ResolvedStack(List.copyOf(leafFirst), leafNative, false);
+    return new ResolvedStack(stack.frames(), leafNative, stack.hasJava() && !interpreted && !cut);
+  }
+
+  private int read(int id) {
+    key.set(JAVA_INT, 0, id);
+    if (!stacks.lookup(key, value)) {
+      return 0;
+    }
+    int depth = 0;
+    while (depth < MAX_DEPTH) {
+      long ip = value.get(JAVA_LONG, depth * 8L);
+      if (ip == 0) {
+        break;
+      }
+      ips[depth++] = ip;
+    }
+    return depth;
+  }
+
+  void close() {
+    arena.close();
+  }
+}

@@ -1,0 +1,101 @@
+package io.jvmebpf.agent.probe.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jvmebpf.agent.config.AgentOptions;
+import io.jvmebpf.agent.config.CpuOptions;
+import io.jvmebpf.agent.log.AgentLog;
+import io.jvmebpf.agent.probe.ProbeContext;
+import io.jvmebpf.agent.profile.StackSample;
+import io.jvmebpf.agent.report.CpuSummary;
+import io.jvmebpf.agent.report.ReportBuilder;
+import io.jvmebpf.agent.report.ThreadSummary;
+import io.jvmebpf.agent.threads.ThreadRegistry;
+import io.jvmebpf.bpf.ProcessScope;
+import io.jvmebpf.bpf.testing.RequiresBpf;
+import java.lang.management.ManagementFactory;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * profile.bpf.c in the real kernel, through the probe, sampling this JVM every millisecond while
+ * one thread recurses to random depths, so that its stacks outnumber a deliberately tiny stack
+ * map: every sample must still be counted (the lost stacks are reported, not the samples), and
+ * the thread's samples must match the CPU time the JVM measured for it.
+ */
+@ExtendWith(RequiresBpf.class)
+class CpuProbeKernelTest {
+  private static final long INTERVAL_NS = 1_000_000;
+  private static final long BURN_NS = 1_500_000_000L;
+  private static volatile long sink;
+
+  @Test
+  void countsEverySampleWhenTheStackMapOverflowsAndMatchesThreadCpuTime() throws Exception {
+    ThreadRegistry registry = new ThreadRegistry();
+    CpuOptions options = new CpuOptions(true, CpuOptions.Event.CPU, INTERVAL_NS, 0, 64);
+    JavaSampleIndex javaSamples = new JavaSampleIndex();
+    CpuProbe probe = new CpuProbe(options, javaSamples);
+    ReportBuilder report = new ReportBuilder();
+    long[] burnerCpuNs = new long[1];
+    int[] burnerTid = new int[1];
+    try {
+      probe.start(new ProbeContext(
+          ProcessScope.ofThisProcess(), AgentOptions.defaults(), AgentLog.stderr(), registry, javaSamples));
+      Thread burner = new Thread(() -> {
+        burnerTid[0] = currentTid();
+        Random random = new Random(7);
+        long until = System.nanoTime() + BURN_NS;
+        while (System.nanoTime() < until) {
+          recurse(1 + random.nextInt(120));
+        }
+        burnerCpuNs[0] = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+      }, "burner");
+      burner.start();
+      burner.join();
+      probe.quiesce();
+      probe.contribute(report);
+    } finally {
+      probe.close();
+    }
+
+    long profiled = report.profiles().getFirst().profile().totalSamples();
+    long uncounted = report.dropped().get("cpu.samplesUncounted");
+    assertEquals(report.cpuInfo().samples(), profiled + uncounted,
+        "the kernel's sample counter and its per-stack counts disagree");
+    assertTrue(report.dropped().get("cpu.userStacksLost") > 0,
+        "a 64-entry stack map held every stack: the test did not overflow it");
+
+    CpuSummary burner = report.threads(registry).stream()
+        .filter(t -> t.tid() == burnerTid[0]).map(ThreadSummary::cpu).findFirst().orElseThrow();
+    double expected = (double) burnerCpuNs[0] / INTERVAL_NS;
+    assertTrue(Math.abs(burner.samples() - expected) <= expected * 0.1,
+        "burner: " + burner.samples() + " samples for " + burnerCpuNs[0] / 1_000_000 + " ms of CPU");
+    long burnerStacks = report.profiles().getFirst().profile().samples().stream()
+        .filter(s -> s.tid() == burnerTid[0]).mapToLong(StackSample::count).sum();
+    assertEquals(burner.samples(), burnerStacks);
+  }
+
+  private static int currentTid() {
+    try {
+      return Integer.parseInt(
+          java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self")).getFileName().toString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void recurse(int depth) {
+    if (depth == 0) {
+      long x = System.nanoTime();
+      for (int i = 0; i < 20_000; i++) {
+        x ^= x << 13;
+        x ^= x >>> 7;
+      }
+      sink = x;
+      return;
+    }
+    recurse(depth - 1);
+  }
+}

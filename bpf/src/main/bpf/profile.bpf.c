@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * CPU sampling of the host JVM: a perf_event program on every CPU's clock that, for the JVM's
+ * threads only, records the kernel and user stacks in a stack map and counts samples per
+ * (thread, kernel stack, user stack), so user space reads counts rather than events. A small
+ * event per sample carries its time, for the join with the JVM's own samples.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "profile.h"
+
+#define EFAULT 14
+#define EEXIST 17
+
+const volatile struct profile_config cfg = {};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 8192); /* cpu.stacks= at load */
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, PROFILE_MAX_DEPTH * sizeof(__u64));
+} stacks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct sample_key);
+	__type(value, __u64);
+} sample_counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, PROFILE_RINGBUF_BYTES);
+} sample_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PROFILE_COUNTERS);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+static __always_inline void count(__u32 counter)
+{
+	__u64 *value = bpf_map_lookup_elem(&counters, &counter);
+
+	if (value)
+		__sync_fetch_and_add(value, 1);
+}
+
+SEC("perf_event")
+int sample(void *ctx)
+{
+	struct sample_key key = {};
+	struct sample_event *event;
+	__u64 one = 1, *samples;
+
+	if (!in_scope(&cfg.scope, &key.tid))
+		return 0;
+	count(PROFILE_SAMPLES);
+
+	// Full compare (no BPF_F_FAST_STACK_CMP, no BPF_F_REUSE_STACKID): a bucket holding another
+	// stack answers -EEXIST instead of silently mislabelling this sample.
+	key.kernel_stack = bpf_get_stackid(ctx, &stacks, 0);
+	key.user_stack = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK);
+	if (key.kernel_stack == -EEXIST)
+		count(PROFILE_KERNEL_COLLISIONS);
+	if (key.user_stack == -EEXIST)
+		count(PROFILE_USER_COLLISIONS);
+
+	// Count in the kernel; a racing CPU may insert the same key between lookup and update.
+	samples = bpf_map_lookup_elem(&sample_counts, &key);
+	if (samples) {
+		__sync_fetch_and_add(samples, 1);
+	} else if (bpf_map_update_elem(&sample_counts, &key, &one, BPF_NOEXIST)) {
+		samples = bpf_map_lookup_elem(&sample_counts, &key);
+		if (samples)
+			__sync_fetch_and_add(samples, 1);
+		else
+			count(PROFILE_KEYS_FULL);
+	}
+
+	event = bpf_ringbuf_reserve(&sample_events, sizeof(*event), 0);
+	if (!event) {
+		count(PROFILE_EVENTS_LOST);
+		return 0;
+	}
+	event->time_ns = bpf_ktime_get_ns();
+	event->key = key;
+	bpf_ringbuf_submit(event, 0);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,13 @@
+package io.jvmebpf.jfr;
+
+import java.util.List;
+
+/**
+ * The JVM's own sample of one thread's Java stack ({@code jdk.ExecutionSample}, or
+ * {@code jdk.NativeMethodSample} for a thread in native code).
+ *
+ * @param osThreadId the kernel's thread id
+ * @param epochNanos when it was taken, nanoseconds since the epoch
+ * @param frames leaf first, as JFR lists them
+ */
+public record JavaStackSample(long osThreadId, long epochNanos, List<JavaFrame> frames) {}

@@ -1,0 +1,86 @@
+package io.jvmebpf.smoke;
+
+import static io.jvmebpf.smoke.SmokeAssertions.assertOnlyAgentLines;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jvmebpf.bpf.testing.RequiresBpf;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The CPU profile of a workload with a known answer, as a user gets it by default (no
+ * -XX:+PreserveFramePointer): thread spin-a runs spinA() all the time, spin-b runs spinB() half
+ * the time, so their samples must stand 2:1.
+ */
+@ExtendWith(RequiresBpf.class)
+class CpuProfileIT {
+  static final String WORKLOAD = "io.jvmebpf.workloads.CpuWorkload";
+  static final String SPIN_A = "io.jvmebpf.workloads.CpuWorkload.spinA";
+  static final String SPIN_B = "io.jvmebpf.workloads.CpuWorkload.spinB";
+
+  private static AgentRun.Result run;
+  private static Summary summary;
+
+  @BeforeAll
+  static void profile() throws Exception {
+    run = AgentRun.of(WORKLOAD, "6").agentOptions("syscalls=off").run();
+    summary = run.summary();
+  }
+
+  @Test
+  void applicationCompletesAndTheSamplerRan() {
+    assertEquals(0, run.exitCode(), run.describe());
+    assertTrue(run.stdout().stream().anyMatch(l -> l.startsWith("cpu-ns ")), run.describe());
+    assertOnlyAgentLines(run);
+    assertEquals("on", summary.feature("cpu"), run.describe());
+    assertEquals("cpu", summary.cpu().path("event").asText());
+    assertEquals(10_000_000, summary.cpu().path("intervalNs").asLong());
+  }
+
+  @Test
+  void spinAAndSpinBAreTheHottestJavaFramesOfTheirThreadsTwoToOne() {
+    Map<String, Long> a = Summary.topFrames(summary.onlyThread("spin-a"));
+    Map<String, Long> b = Summary.topFrames(summary.onlyThread("spin-b"));
+    assertEquals(SPIN_A, a.keySet().iterator().next(), "spin-a's hottest frames: " + a);
+    assertEquals(SPIN_B, b.keySet().iterator().next(), "spin-b's hottest frames: " + b);
+    double ratio = (double) a.get(SPIN_A) / b.get(SPIN_B);
+    assertTrue(ratio > 2 * 0.85 && ratio < 2 * 1.15,
+        "spinA:spinB samples " + a.get(SPIN_A) + ":" + b.get(SPIN_B) + " = " + ratio + ", not 2 within 15%");
+  }
+
+  @Test
+  void everySampleOfTheSpinThreadsHasJavaFrames() {
+    for (String name : List.of("spin-a", "spin-b")) {
+      JsonNode cpu = summary.onlyThread(name).path("cpu");
+      long samples = cpu.path("samples").asLong();
+      assertTrue(samples > 100, name + " has only " + samples + " samples");
+      assertTrue(cpu.path("javaSamples").asLong() >= samples * 0.95,
+          name + ": " + cpu.path("javaSamples") + " of " + samples + " samples have Java frames");
+    }
+  }
+
+  @Test
+  void collapsedStacksAreRootedAtThreadsAndAddUpToTheSamples() throws Exception {
+    Collapsed collapsed = Collapsed.read(run.reportDir().resolve("cpu.collapsed"));
+    assertEquals(summary.cpu().path("samples").asLong(), collapsed.total());
+    long spinA = collapsed.lines().stream()
+        .filter(l -> l.frames().get(0).startsWith("[spin-a tid="))
+        .filter(l -> l.frames().contains(SPIN_A))
+        .mapToLong(Collapsed.Line::count).sum();
+    assertTrue(spinA > 0, "no spin-a stack with " + SPIN_A + " in cpu.collapsed");
+  }
+
+  @Test
+  void flameGraphIsOneSelfContainedPage() throws Exception {
+    String html = Files.readString(run.reportDir().resolve("cpu.html"));
+    assertTrue(html.contains("spinA"), "cpu.html lacks spinA");
+    assertFalse(html.matches("(?s).*(src|href)\\s*=\\s*['\"]?https?:.*"), "cpu.html fetches from the network");
+  }
+}
