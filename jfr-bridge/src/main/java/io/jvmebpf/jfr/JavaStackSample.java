@@ -9,5 +9,7 @@ import java.util.List;
  * @param osThreadId the kernel's thread id
  * @param epochNanos when it was taken, nanoseconds since the epoch
  * @param frames leaf first, as JFR lists them
+ * @param inNative taken while the thread was in native code ({@code jdk.NativeMethodSample}),
+ *     which includes threads blocked there, not only those running
  */
-public record JavaStackSample(long osThreadId, long epochNanos, List<JavaFrame> frames) {}
+public record JavaStackSample(long osThreadId, long epochNanos, List<JavaFrame> frames, boolean inNative) {}

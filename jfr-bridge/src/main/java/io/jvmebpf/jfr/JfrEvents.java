@@ -98,7 +98,8 @@ public final class JfrEvents implements AutoCloseable {
     }
     Instant at = event.getStartTime();
     onSample.accept(new JavaStackSample(
-        thread.getOSThreadId(), at.getEpochSecond() * 1_000_000_000L + at.getNano(), List.copyOf(frames)));
+        thread.getOSThreadId(), at.getEpochSecond() * 1_000_000_000L + at.getNano(), List.copyOf(frames),
+        event.getEventType().getName().equals("jdk.NativeMethodSample")));
   }
 
   /** Why JFR could not start or stream, or null. */

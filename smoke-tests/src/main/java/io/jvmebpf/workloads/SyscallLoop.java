@@ -13,7 +13,7 @@ import java.util.zip.CRC32;
  *   <li>{@code write64k}: 64 KiB writes to /dev/null;
  *   <li>{@code compute}: CRC32 over 4 KiB in memory, no syscalls: the probe's cost elsewhere.
  * </ul>
- * Usage: {@code SyscallLoop write1|write64k|compute N}
+ * Usage: {@code SyscallLoop write1|write64k|compute N [WARMUP_SECONDS]} (warm-up 1 s by default)
  */
 public final class SyscallLoop {
   private SyscallLoop() {}
@@ -21,20 +21,21 @@ public final class SyscallLoop {
   public static void main(String[] args) throws Exception {
     String kind = args[0];
     long n = Long.parseLong(args[1]);
+    long warmupNanos = (long) (1e9 * (args.length > 2 ? Double.parseDouble(args[2]) : 1));
     long[] result = new long[1];
-    Thread bench = new Thread(() -> result[0] = run(kind, n), "bench");
+    Thread bench = new Thread(() -> result[0] = run(kind, n, warmupNanos), "bench");
     bench.start();
     bench.join();
     System.out.printf("ns/op=%.1f%n", (double) result[0] / n);
   }
 
-  private static long run(String kind, long n) {
+  private static long run(String kind, long n, long warmupNanos) {
     try (FileOutputStream out = new FileOutputStream("/dev/null")) {
       byte[] buffer = new byte[kind.equals("write64k") ? 65536 : 4096];
       CRC32 crc = new CRC32();
       // Warm-up of at least a second: JIT, page faults, and the agent's own start-up work (JFR)
       // settle before the measured loop, which then shows the steady state.
-      long warmUntil = System.nanoTime() + 1_000_000_000L;
+      long warmUntil = System.nanoTime() + warmupNanos;
       while (System.nanoTime() < warmUntil) {
         loop(kind, n / 20, out, buffer, crc);
       }

@@ -139,8 +139,9 @@ public final class CpuProbe extends BpfProbe {
 
   private void join(long before) {
     pending.drainBefore(before, (timeNs, tid, kernelStack, userStack) -> {
-      resolver.user(userStack); // named now, while its JIT code is still what was sampled
-      int javaStack = javaSamples.nearest(tid, timeNs, maxJoinGapNs);
+      // Named now, while its JIT code is still what was sampled.
+      boolean inNative = resolver.user(userStack).leafNative() > 0;
+      int javaStack = javaSamples.nearest(tid, timeNs, maxJoinGapNs, inNative);
       joined.add(new SampleKey(tid, kernelStack, userStack, javaStack));
     });
   }

@@ -55,16 +55,19 @@ public final class JavaSampleIndex implements Consumer<JavaStackSample> {
       dropped++;
       return;
     }
-    thread.add(sample.epochNanos() + epochToMonotonic, id);
+    thread.add(sample.epochNanos() + epochToMonotonic, id, sample.inNative());
   }
 
   /**
    * The id of the stack sampled on {@code tid} nearest to {@code timeNs} (CLOCK_MONOTONIC) and at
-   * most {@code maxGapNs} from it, or -1.
+   * most {@code maxGapNs} from it, or -1. A kernel sample caught running Java code joins only with
+   * the JVM's samples of Java code: its samples "in native" include threads blocked there.
+   *
+   * @param nativeAllowed whether the kernel caught the thread in native code
    */
-  synchronized int nearest(int tid, long timeNs, long maxGapNs) {
+  synchronized int nearest(int tid, long timeNs, long maxGapNs, boolean nativeAllowed) {
     ThreadSamples thread = byThread.get(tid);
-    return thread == null ? -1 : thread.nearest(timeNs, maxGapNs);
+    return thread == null ? -1 : thread.nearest(timeNs, maxGapNs, nativeAllowed);
   }
 
   /** Root first. */
@@ -111,23 +114,25 @@ public final class JavaSampleIndex implements Consumer<JavaStackSample> {
   private static final class ThreadSamples {
     private final long[] times = new long[PER_THREAD];
     private final int[] ids = new int[PER_THREAD];
+    private final boolean[] inNative = new boolean[PER_THREAD];
     private int next;
     private int size;
 
-    void add(long timeNs, int id) {
+    void add(long timeNs, int id, boolean isNative) {
       times[next] = timeNs;
       ids[next] = id;
+      inNative[next] = isNative;
       next = (next + 1) % PER_THREAD;
       size = Math.min(size + 1, PER_THREAD);
     }
 
-    int nearest(long timeNs, long maxGapNs) {
+    int nearest(long timeNs, long maxGapNs, boolean nativeAllowed) {
       int best = -1;
       long bestGap = maxGapNs;
       for (int i = 0; i < size; i++) {
         int slot = (next - 1 - i + PER_THREAD) % PER_THREAD;
         long gap = Math.abs(times[slot] - timeNs);
-        if (gap <= bestGap) {
+        if (gap <= bestGap && (nativeAllowed || !inNative[slot])) {
           best = ids[slot];
           bestGap = gap;
         }

@@ -1,5 +1,6 @@
 package io.jvmebpf.agent.probe.cpu;
 
+import io.jvmebpf.agent.jit.JitCodeMap;
 import io.jvmebpf.agent.log.AgentLog;
 import io.jvmebpf.agent.profile.Frame;
 import io.jvmebpf.agent.profile.FrameKind;
@@ -9,8 +10,9 @@ import io.jvmebpf.agent.symbols.NativeSymbols;
 import java.util.List;
 
 /**
- * This JVM's code symbolizers behind one face: kernel symbols (loaded on first use, off the
- * application's start-up path), native symbols, and the JIT code map.
+ * This JVM's code symbolizers behind one face: the JIT code map (Java methods, the interpreter,
+ * stubs), native symbols of mapped files, kernel symbols. The JIT map and the kernel's symbols
+ * start on first use, from the profiler's poll thread, off the application's start-up path.
  */
 final class ProcessCodeSymbols implements CodeSymbols {
   private static final Frame UNKNOWN_KERNEL = new Frame("[unknown]", FrameKind.KERNEL);
@@ -19,6 +21,8 @@ final class ProcessCodeSymbols implements CodeSymbols {
   private final NativeSymbols nativeSymbols = NativeSymbols.forThisProcess();
   private KernelSymbols kernelSymbols; // guarded by this
   private boolean kernelTried; // guarded by this
+  private volatile JitCodeMap jit; // null until started, and when it could not be
+  private boolean jitTried; // guarded by this
 
   private ProcessCodeSymbols(AgentLog log) {
     this.log = log;
@@ -30,16 +34,29 @@ final class ProcessCodeSymbols implements CodeSymbols {
 
   @Override
   public List<Frame> jit(long pc) {
-    return null;
+    JitCodeMap map = jit;
+    if (map == null || map.isInterpreter(pc)) {
+      return null;
+    }
+    List<Frame> frames = map.resolve(pc);
+    return frames.isEmpty() || !frames.getFirst().kind().isJava() ? null : frames;
   }
 
   @Override
   public boolean interpreter(long pc) {
-    return false;
+    JitCodeMap map = jit;
+    return map != null && map.isInterpreter(pc);
   }
 
   @Override
   public Frame nativeCode(long pc) {
+    JitCodeMap map = jit;
+    if (map != null) {
+      List<Frame> stub = map.resolve(pc); // a stub: one native frame
+      if (stub.size() == 1 && stub.getFirst().kind() == FrameKind.NATIVE) {
+        return stub.getFirst();
+      }
+    }
     return nativeSymbols.resolve(pc);
   }
 
@@ -58,8 +75,24 @@ final class ProcessCodeSymbols implements CodeSymbols {
   }
 
   @Override
-  public void refresh() {}
+  public synchronized void refresh() {
+    if (!jitTried) {
+      jitTried = true;
+      try {
+        jit = JitCodeMap.start();
+      } catch (RuntimeException | LinkageError e) {
+        log.info("cpu: JIT-compiled frames are named from the JVM's samples (JFR) only: " + e.getMessage());
+      }
+    }
+    if (jit != null) {
+      jit.drain();
+    }
+  }
 
   @Override
-  public void close() {}
+  public synchronized void close() {
+    if (jit != null) {
+      jit.close();
+    }
+  }
 }
