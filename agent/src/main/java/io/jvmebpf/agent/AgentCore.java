@@ -26,10 +26,16 @@ public final class AgentCore {
   /** What runs and what does not, each reason said once however many features it turns off. */
   static String startLine(AgentSession session, AgentOptions options) {
     List<String> on = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
     Map<String, List<String>> offByReason = new LinkedHashMap<>();
     session.probes().features().forEach((name, status) -> {
       switch (status) {
-        case FeatureStatus.On o -> on.add(name);
+        case FeatureStatus.On o -> {
+          on.add(name);
+          if (o.note() != null) {
+            notes.add(name + ": " + o.note());
+          }
+        }
         case FeatureStatus.Off off -> offByReason.computeIfAbsent(off.reason(), r -> new ArrayList<>()).add(name);
       }
     });
@@ -37,6 +43,7 @@ public final class AgentCore {
     if (!on.isEmpty()) {
       parts.add("started in " + session.startupMs() + " ms: " + String.join(", ", on) + " on");
     }
+    parts.addAll(notes);
     offByReason.forEach((reason, names) -> parts.add(
         (on.isEmpty() && offByReason.size() == 1 ? "off" : String.join(", ", names) + " off") + ": " + reason));
     if (!on.isEmpty() && deniesNativeAccess()) {

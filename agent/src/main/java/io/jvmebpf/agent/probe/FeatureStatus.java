@@ -2,7 +2,8 @@ package io.jvmebpf.agent.probe;
 
 /** Whether a feature runs, and if not, the sentence that says why and what to do. */
 public sealed interface FeatureStatus {
-  record On() implements FeatureStatus {
+  /** @param note what a user should know about how it runs, or null (said in the start line) */
+  record On(String note) implements FeatureStatus {
     @Override
     public String toString() {
       return "on";
@@ -16,7 +17,9 @@ public sealed interface FeatureStatus {
     }
   }
 
-  FeatureStatus ON = new On();
+  static FeatureStatus on(String note) {
+    return new On(note);
+  }
 
   static FeatureStatus off(String reason) {
     return new Off(reason);

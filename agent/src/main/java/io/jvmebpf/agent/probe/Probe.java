@@ -14,6 +14,11 @@ public interface Probe extends AutoCloseable {
   /** Loads and attaches; a failure is an exception whose message says what to do. */
   void start(ProbeContext context);
 
+  /** Once started: what a user should know about how it runs (said in the start line), or null. */
+  default String note() {
+    return null;
+  }
+
   /**
    * Stops taking new data, before the JVM's own sources (JFR) deliver their last events, so that
    * what the probe joins with them covers the same time. The report follows.

@@ -67,7 +67,7 @@ public final class Probes implements AutoCloseable {
     try {
       probe.start(context);
       running.add(probe);
-      features.put(feature.name(), FeatureStatus.ON);
+      features.put(feature.name(), FeatureStatus.on(probe.note()));
       context.log().debug(feature.name() + " on in " + (System.nanoTime() - started) / 1_000_000 + " ms");
     } catch (RuntimeException | LinkageError e) {
       probe.close();

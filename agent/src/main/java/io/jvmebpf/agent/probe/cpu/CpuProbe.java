@@ -101,16 +101,21 @@ public final class CpuProbe extends BpfProbe {
   protected void started(BpfObject object, ProbeContext context) {
     this.context = context;
     preserveFramePointer = preserveFramePointer();
-    if (!preserveFramePointer) {
-      context.log().info("cpu: the JVM runs without -XX:+PreserveFramePointer, so the kernel cannot walk"
-          + " JIT-compiled frames; their Java frames come from the JVM's own samples (JFR) nearest in"
-          + " time. Add -XX:+PreserveFramePointer for exact mixed stacks (it costs JIT code about 1-3%)");
-    }
     symbols = ProcessCodeSymbols.open(context.log());
     resolver = new StackResolver(object.map("stacks"), symbols);
     events = RingBuffer.open(object.map("sample_events"), this::onEvent);
     polling = true;
     poller = AgentThreads.start("cpu", this::poll, context.log());
+  }
+
+  @Override
+  public String note() {
+    String framePointers = preserveFramePointer ? null : "without -XX:+PreserveFramePointer the kernel's"
+        + " stack walk stops at JIT-compiled code, so Java frames come from the JVM's own samples (JFR)"
+        + " nearest in time; add the flag for exact mixed stacks (it costs compiled code about 1-3%)";
+    String fallback = sampling == null ? null : sampling.fallback();
+    return fallback == null ? framePointers
+        : framePointers == null ? fallback : fallback + "; " + framePointers;
   }
 
   /** The ring buffer's callback: no allocation, the event waits for its JVM sample. */
@@ -185,6 +190,7 @@ public final class CpuProbe extends BpfProbe {
     report.dropped("cpu.samplesUncounted", counters.counter(KEYS_FULL));
     report.dropped("cpu.sampleEventsLost", counters.counter(EVENTS_LOST) + pending.dropped());
     report.dropped("cpu.cpusNotSampled", sampling.openFailures());
+    report.dropped("cpu.cpusWentOffline", sampling.offlined());
     report.dropped("cpu.jvmSamplesDropped", javaSamples.dropped() + joined.overflow());
   }
 

@@ -14,9 +14,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One sampling perf event per online CPU, each running the profile program; CPUs that come online
- * later are picked up by {@link #rescan()}, and those that go offline lose their event with the
- * kernel's hotplug (their link stays until close). Events are system-wide per CPU: a perf event
+ * One sampling perf event per online CPU, each running the profile program. {@link #rescan()}
+ * follows CPU hotplug: a CPU gone offline loses its event (the kernel stops it), one that comes
+ * online, again or for the first time, gets a new one. Events are system-wide per CPU: a perf event
  * per thread would miss threads started later, and the program filters on the JVM's tgid first.
  */
 final class PerfSampling implements AutoCloseable {
@@ -30,7 +30,10 @@ final class PerfSampling implements AutoCloseable {
   private long eventConfig = PerfEvent.PERF_COUNT_SW_CPU_CLOCK;
   private String event = "cpu";
   private int openFailures;
-  private int cpusSampled; // kept past close, for the report
+  private int cpusSampled; // the most at once, kept past close for the report
+  private int offlined;
+  private boolean closed;
+  private String fallback; // why the event asked for is not the one sampled, or null // by the report's thread while the poller may rescan: all synchronized
 
   PerfSampling(BpfProgram program, CpuOptions options, AgentLog log) {
     this.program = program;
@@ -39,7 +42,7 @@ final class PerfSampling implements AutoCloseable {
   }
 
   /** Attaches to every online CPU; fails only when not one CPU could be sampled. */
-  void start() {
+  synchronized void start() {
     if (options.event() == CpuOptions.Event.CYCLES) {
       eventType = PerfEvent.PERF_TYPE_HARDWARE;
       eventConfig = PerfEvent.PERF_COUNT_HW_CPU_CYCLES;
@@ -50,8 +53,8 @@ final class PerfSampling implements AutoCloseable {
     for (int cpu = online.nextSetBit(0); cpu >= 0; cpu = online.nextSetBit(cpu + 1)) {
       RuntimeException failure = attach(cpu);
       if (failure != null && links.isEmpty() && eventType == PerfEvent.PERF_TYPE_HARDWARE) {
-        log.info("cpu: event=cycles unavailable (" + failure.getMessage() + "): no hardware PMU here,"
-            + " sampling the software cpu-clock instead");
+        fallback = "event=cycles: this machine has no hardware cycles counter (perf_event_open errno "
+            + (failure instanceof BpfException b ? b.errno() : 0) + "), so the software cpu-clock is sampled";
         eventType = PerfEvent.PERF_TYPE_SOFTWARE;
         eventConfig = PerfEvent.PERF_COUNT_SW_CPU_CLOCK;
         event = "cpu";
@@ -66,9 +69,20 @@ final class PerfSampling implements AutoCloseable {
     }
   }
 
-  /** Attaches to CPUs that came online since; cheap enough to call every second. */
-  void rescan() {
+  /** Follows CPUs that went offline or came online since; cheap enough to call every second. */
+  synchronized void rescan() {
+    if (closed) {
+      return;
+    }
     BitSet online = onlineCpus();
+    links.entrySet().removeIf(entry -> {
+      if (online.get(entry.getKey())) {
+        return false;
+      }
+      closeQuietly(entry.getValue());
+      offlined++;
+      return true;
+    });
     for (int cpu = online.nextSetBit(0); cpu >= 0; cpu = online.nextSetBit(cpu + 1)) {
       if (!links.containsKey(cpu)) {
         attach(cpu);
@@ -83,7 +97,7 @@ final class PerfSampling implements AutoCloseable {
           : PerfEvent.Sampling.period(options.intervalNs()); // cpu-clock counts nanoseconds
       int fd = PerfEvent.open(eventType, eventConfig, -1, cpu, sampling);
       links.put(cpu, program.attachPerfEvent(fd));
-      cpusSampled = links.size();
+      cpusSampled = Math.max(cpusSampled, links.size());
       return null;
     } catch (RuntimeException e) {
       openFailures++;
@@ -92,17 +106,27 @@ final class PerfSampling implements AutoCloseable {
     }
   }
 
+  /** Why the event asked for is not the one sampled, or null. */
+  synchronized String fallback() {
+    return fallback;
+  }
+
   /** {@code cpu} or {@code cycles}: what the events actually count. */
-  String event() {
+  synchronized String event() {
     return event;
   }
 
-  int cpusSampled() {
+  synchronized int cpusSampled() {
     return cpusSampled;
   }
 
-  int openFailures() {
+  synchronized int openFailures() {
     return openFailures;
+  }
+
+  /** Events closed because their CPU went offline. */
+  synchronized int offlined() {
+    return offlined;
   }
 
   static BitSet onlineCpus() {
@@ -121,14 +145,17 @@ final class PerfSampling implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    for (BpfLink link : links.values()) {
-      try {
-        link.close();
-      } catch (RuntimeException e) {
-        // the object's close releases the program whatever this link's state
-      }
-    }
+  public synchronized void close() {
+    closed = true;
+    links.values().forEach(PerfSampling::closeQuietly);
     links.clear();
+  }
+
+  private static void closeQuietly(BpfLink link) {
+    try {
+      link.close();
+    } catch (RuntimeException e) {
+      // the object's close releases the program whatever this link's state
+    }
   }
 }

@@ -15,6 +15,8 @@ import io.jvmebpf.agent.threads.ThreadRegistry;
 import io.jvmebpf.bpf.ProcessScope;
 import io.jvmebpf.bpf.testing.RequiresBpf;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -75,6 +77,56 @@ class CpuProbeKernelTest {
     long burnerStacks = report.profiles().getFirst().profile().samples().stream()
         .filter(s -> s.tid() == burnerTid[0]).mapToLong(StackSample::count).sum();
     assertEquals(burner.samples(), burnerStacks);
+  }
+
+  /**
+   * CPU hotplug, for real: with CPU 1 taken offline after the probe started and brought back, a
+   * thread pinned to CPU 1 must still be sampled (the probe re-attaches within a second), and the
+   * report must say that a CPU went offline.
+   */
+  @Test
+  void samplesACpuThatWentOfflineAndCameBack() throws Exception {
+    Path cpu1 = Path.of("/sys/devices/system/cpu/cpu1/online");
+    assertTrue(Files.isWritable(cpu1), "needs a second CPU that root can take offline: " + cpu1);
+    ThreadRegistry registry = new ThreadRegistry();
+    JavaSampleIndex javaSamples = new JavaSampleIndex();
+    CpuProbe probe = new CpuProbe(new CpuOptions(true, CpuOptions.Event.CPU, INTERVAL_NS, 0, 1024), javaSamples);
+    ReportBuilder report = new ReportBuilder();
+    long[] burnerCpuNs = new long[1];
+    int[] burnerTid = new int[1];
+    try {
+      probe.start(new ProbeContext(
+          ProcessScope.ofThisProcess(), AgentOptions.defaults(), AgentLog.stderr(), registry, javaSamples));
+      try {
+        Files.writeString(cpu1, "0");
+        Thread.sleep(1_500); // the poller's rescan sees it gone
+      } finally {
+        Files.writeString(cpu1, "1");
+      }
+      Thread.sleep(1_500); // and back
+      Thread burner = new Thread(() -> {
+        burnerTid[0] = currentTid();
+        NativeAffinity.pinToCpu(1);
+        long until = System.nanoTime() + 500_000_000L;
+        while (System.nanoTime() < until) {
+          recurse(3);
+        }
+        burnerCpuNs[0] = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+      }, "burner-on-cpu1");
+      burner.start();
+      burner.join();
+      probe.quiesce();
+      probe.contribute(report);
+    } finally {
+      probe.close();
+    }
+    assertEquals(1, report.dropped().get("cpu.cpusWentOffline"));
+    assertEquals(2, report.cpuInfo().cpusSampled());
+    CpuSummary burner = report.threads(registry).stream()
+        .filter(t -> t.tid() == burnerTid[0]).map(ThreadSummary::cpu).findFirst().orElseThrow();
+    double expected = (double) burnerCpuNs[0] / INTERVAL_NS;
+    assertTrue(Math.abs(burner.samples() - expected) <= expected * 0.1,
+        "pinned to CPU 1: " + burner.samples() + " samples for " + burnerCpuNs[0] / 1_000_000 + " ms of CPU");
   }
 
   private static int currentTid() {
