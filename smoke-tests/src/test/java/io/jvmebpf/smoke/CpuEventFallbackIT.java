@@ -26,12 +26,12 @@ class CpuEventFallbackIT {
     assertEquals(0, run.exitCode(), run.describe());
     Summary summary = run.summary();
     assertEquals("on", summary.feature("cpu"));
-    List<String> said = stderrLinesWith(run, "event=cycles");
-    assertEquals(1, said.size(), run.describe());
     if (summary.cpu().path("event").asText().equals("cycles")) {
       return; // a machine with a PMU: nothing to fall back from
     }
     assertEquals("cpu", summary.cpu().path("event").asText());
+    List<String> said = stderrLinesWith(run, "event=cycles");
+    assertEquals(1, said.size(), run.describe());
     assertTrue(said.get(0).contains("no hardware cycles counter"), said.get(0));
     assertTrue(summary.onlyThread("spin-a").path("cpu").path("samples").asLong() > 20, run.describe());
     assertTrue(Files.size(run.reportDir().resolve("cpu.collapsed")) > 0);
