@@ -4,6 +4,10 @@
  * threads only, records the kernel and user stacks in a stack map and counts samples per
  * (thread, kernel stack, user stack), so user space reads counts rather than events. A small
  * event per sample carries its time, for the join with the JVM's own samples.
+ *
+ * The stack and count maps come in two pairs, and `epoch` says which one samples go to: user space
+ * flips it, waits until the other pair is quiet, reads it and empties it. The maps hold the stacks
+ * of one epoch, not of the whole run, so a long run does not fill them.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -14,19 +18,34 @@
 
 const volatile struct profile_config cfg = {};
 
-struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, 8192); /* cpu.stacks= at load */
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, PROFILE_MAX_DEPTH * sizeof(__u64));
-} stacks SEC(".maps");
+#define STACK_MAP(name)								\
+	struct {								\
+		__uint(type, BPF_MAP_TYPE_STACK_TRACE);				\
+		__uint(max_entries, 8192); /* cpu.stacks= at load */		\
+		__uint(key_size, sizeof(__u32));				\
+		__uint(value_size, PROFILE_MAX_DEPTH * sizeof(__u64));		\
+	} name SEC(".maps")
 
+#define COUNT_MAP(name)								\
+	struct {								\
+		__uint(type, BPF_MAP_TYPE_HASH);				\
+		__uint(max_entries, 16384);					\
+		__type(key, struct sample_key);					\
+		__type(value, __u64);						\
+	} name SEC(".maps")
+
+STACK_MAP(stacks0);
+STACK_MAP(stacks1);
+COUNT_MAP(counts0);
+COUNT_MAP(counts1);
+
+/* Index 0: the epoch samples go to, 0 or 1; written by user space only. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, struct sample_key);
-	__type(value, __u64);
-} sample_counts SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} epoch SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -48,37 +67,50 @@ static __always_inline void count(__u32 counter)
 		__sync_fetch_and_add(value, 1);
 }
 
-SEC("perf_event")
-int sample(void *ctx)
+/* Records the sample's stacks in `stacks` and counts it in `counts`: one epoch's pair of maps. */
+static __always_inline void record(void *ctx, struct sample_key *key, void *stacks, void *counts)
 {
-	struct sample_key key = {};
-	struct sample_event *event;
 	__u64 one = 1, *samples;
-
-	if (!in_scope(&cfg.scope, &key.tid))
-		return 0;
-	count(PROFILE_SAMPLES);
 
 	// Full compare (no BPF_F_FAST_STACK_CMP, no BPF_F_REUSE_STACKID): a bucket holding another
 	// stack answers -EEXIST instead of silently mislabelling this sample.
-	key.kernel_stack = bpf_get_stackid(ctx, &stacks, 0);
-	key.user_stack = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK);
-	if (key.kernel_stack == -EEXIST)
+	key->kernel_stack = bpf_get_stackid(ctx, stacks, 0);
+	key->user_stack = bpf_get_stackid(ctx, stacks, BPF_F_USER_STACK);
+	if (key->kernel_stack == -EEXIST)
 		count(PROFILE_KERNEL_COLLISIONS);
-	if (key.user_stack == -EEXIST)
+	if (key->user_stack == -EEXIST)
 		count(PROFILE_USER_COLLISIONS);
 
 	// Count in the kernel; a racing CPU may insert the same key between lookup and update.
-	samples = bpf_map_lookup_elem(&sample_counts, &key);
+	samples = bpf_map_lookup_elem(counts, key);
 	if (samples) {
 		__sync_fetch_and_add(samples, 1);
-	} else if (bpf_map_update_elem(&sample_counts, &key, &one, BPF_NOEXIST)) {
-		samples = bpf_map_lookup_elem(&sample_counts, &key);
+	} else if (bpf_map_update_elem(counts, key, &one, BPF_NOEXIST)) {
+		samples = bpf_map_lookup_elem(counts, key);
 		if (samples)
 			__sync_fetch_and_add(samples, 1);
 		else
 			count(PROFILE_KEYS_FULL);
 	}
+}
+
+SEC("perf_event")
+int sample(void *ctx)
+{
+	struct sample_key key = {};
+	struct sample_event *event;
+	__u32 zero = 0, *current;
+
+	if (!in_scope(&cfg.scope, &key.tid))
+		return 0;
+	count(PROFILE_SAMPLES);
+
+	current = bpf_map_lookup_elem(&epoch, &zero);
+	key.epoch = current && *current ? 1 : 0;
+	if (key.epoch)
+		record(ctx, &key, &stacks1, &counts1);
+	else
+		record(ctx, &key, &stacks0, &counts0);
 
 	event = bpf_ringbuf_reserve(&sample_events, sizeof(*event), 0);
 	if (!event) {

@@ -14,15 +14,15 @@ struct profile_config {
 };
 
 /*
- * What samples are counted by. A stack id is an index into the `stacks` map, or a negative errno
- * from bpf_get_stackid: -EFAULT (no such stack: no kernel stack for a sample taken in user mode),
- * -EEXIST (the stack's hash bucket holds another stack: counted, frames lost).
+ * What samples are counted by. A stack id is an index into the epoch's `stacks` map, or a
+ * negative errno from bpf_get_stackid: -EFAULT (no such stack: no kernel stack for a sample taken
+ * in user mode), -EEXIST (the stack's hash bucket holds another stack: counted, frames lost).
  */
 struct sample_key {
 	__u32 tid;		/* as the JVM sees it (see scope.h) */
 	__s32 kernel_stack;
 	__s32 user_stack;
-	__u32 unused;
+	__u32 epoch;		/* which pair of maps: stacks0/counts0 or stacks1/counts1 */
 };
 
 /* One per sample, for joining it with the JVM's own sample of the same thread nearest in time. */

@@ -5,6 +5,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
 
 /** One map of a {@link BpfObject}. Element calls need the object loaded; sizing calls need it not. */
 public final class BpfMap {
@@ -134,6 +136,33 @@ public final class BpfMap {
     } catch (Throwable t) {
       throw Errors.rethrow(t);
     }
+  }
+
+  /** For an array map of {@code __u32}: sets the value at {@code index}. */
+  public void setInt(int index, int value) {
+    try (Arena arena = Arena.ofConfined()) {
+      update(arena.allocateFrom(JAVA_INT, index), arena.allocateFrom(JAVA_INT, value));
+    }
+  }
+
+  /**
+   * Deletes every entry of a hash or stack map (an array's entries cannot be deleted): the keys
+   * are listed first, then deleted, so entries the kernel adds meanwhile may stay.
+   *
+   * @return the number of entries deleted
+   */
+  public int clear() {
+    List<byte[]> keys = new ArrayList<>();
+    forEach((key, value) -> keys.add(key.toArray(ValueLayout.JAVA_BYTE)));
+    int deleted = 0;
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment key = arena.allocate(keySize(), 8);
+      for (byte[] bytes : keys) {
+        MemorySegment.copy(bytes, 0, key, ValueLayout.JAVA_BYTE, 0, bytes.length);
+        deleted += delete(key) ? 1 : 0;
+      }
+    }
+    return deleted;
   }
 
   /** Deletes {@code key}; false when it was not there. */

@@ -20,14 +20,19 @@ import io.jvmebpf.bpf.BpfObject;
 import io.jvmebpf.bpf.RingBuffer;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Samples the JVM's threads on CPU with {@code profile.bpf.c} on one perf event per CPU. The
  * kernel counts samples per (thread, kernel stack, user stack); a poller names each new user stack
  * soon after it appears and joins every sample event with the JVM's own Java stack sample of that
- * thread nearest in time (JFR), which names the frames the kernel's walk cannot.
+ * thread nearest in time (JFR), which names the frames the kernel's walk cannot. Every
+ * {@value #EPOCH_SECONDS} s, or sooner when the stack map fills up, the poller turns the kernel to
+ * its other pair of maps and, once the events of the old pair are joined, adds its counts to the
+ * profile and empties it: the maps hold one epoch's stacks, whatever the length of the run.
  */
 public final class CpuProbe extends BpfProbe {
   private static final int POLL_MS = 100;
@@ -35,6 +40,7 @@ public final class CpuProbe extends BpfProbe {
   /** How long events wait for JFR, which hands its samples over about once a second. */
   private static final long JOIN_DELAY_NS = 2_000_000_000L;
   private static final int PENDING_EVENTS = 65_536;
+  private static final long EPOCH_SECONDS = 10;
   /**
    * How far apart a kernel sample and the JVM's sample of the same thread may be and still be
    * joined. The JVM samples at most a few threads per period, only those running Java or native
@@ -51,6 +57,14 @@ public final class CpuProbe extends BpfProbe {
   private PerfSampling sampling;
   private CodeSymbols symbols;
   private StackResolver resolver;
+  private ProfileAssembler assembler;
+  private BpfMap[] counts;
+  private BpfMap epochMap;
+  private int epoch; // the pair of maps samples go to; the poller's, then contribute's
+  private long epochStartedNs;
+  private int draining = -1; // the epoch waiting for its last joins before it is drained, or -1
+  private long drainAtNs;
+  private volatile int epochsDrained;
   private RingBuffer events;
   private ProbeContext context;
   private boolean preserveFramePointer;
@@ -78,13 +92,17 @@ public final class CpuProbe extends BpfProbe {
 
   @Override
   protected void configure(MemorySegment rodata, BpfObject object, ProbeContext context) {
-    object.map("stacks").setMaxEntries(options.stacks());
+    object.map("stacks0").setMaxEntries(options.stacks());
+    object.map("stacks1").setMaxEntries(options.stacks());
   }
 
   @Override
   protected void checkLayouts(BpfObject object) {
-    requireSize(object.map("stacks"), 4, STACK_BYTES);
-    requireSize(object.map("sample_counts"), KEY_BYTES, 8);
+    for (int e = 0; e < 2; e++) {
+      requireSize(object.map("stacks" + e), 4, STACK_BYTES);
+      requireSize(object.map("counts" + e), KEY_BYTES, 8);
+    }
+    requireSize(object.map("epoch"), 4, 4);
     requireSize(object.map("counters"), 4, 8);
   }
 
@@ -102,7 +120,11 @@ public final class CpuProbe extends BpfProbe {
     this.context = context;
     preserveFramePointer = preserveFramePointer();
     symbols = ProcessCodeSymbols.open(context.log());
-    resolver = new StackResolver(object.map("stacks"), symbols);
+    resolver = new StackResolver(new BpfMap[] {object.map("stacks0"), object.map("stacks1")}, symbols);
+    assembler = new ProfileAssembler(resolver, javaSamples);
+    counts = new BpfMap[] {object.map("counts0"), object.map("counts1")};
+    epochMap = object.map("epoch");
+    epochStartedNs = System.nanoTime();
     events = RingBuffer.open(object.map("sample_events"), this::onEvent);
     polling = true;
     poller = AgentThreads.start("cpu", this::poll, context.log());
@@ -125,6 +147,7 @@ public final class CpuProbe extends BpfProbe {
     }
     pending.add(
         event.get(JAVA_LONG, EVENT_TIME_NS),
+        event.get(JAVA_INT, EVENT_KEY + KEY_EPOCH),
         event.get(JAVA_INT, EVENT_KEY + KEY_TID),
         event.get(JAVA_INT, EVENT_KEY + KEY_KERNEL_STACK),
         event.get(JAVA_INT, EVENT_KEY + KEY_USER_STACK));
@@ -133,9 +156,23 @@ public final class CpuProbe extends BpfProbe {
   private void poll() {
     int polls = 0;
     while (polling) {
+      long started = System.nanoTime();
       events.poll(POLL_MS);
+      // At most one round per poll period, however fast events come: the ring holds seconds.
+      long left = POLL_MS - (System.nanoTime() - started) / 1_000_000;
+      if (left > 0) {
+        try {
+          Thread.sleep(left);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
       symbols.refresh();
-      join(System.nanoTime() - JOIN_DELAY_NS);
+      // Named now, within a poll of being sampled, while their JIT code is what was sampled.
+      pending.visitNew((timeNs, epoch, tid, kernelStack, userStack) -> resolver.user(epoch, userStack));
+      long now = System.nanoTime();
+      join(now - JOIN_DELAY_NS);
+      rotate(now);
       if (++polls % RESCAN_EVERY_POLLS == 0) {
         sampling.rescan();
       }
@@ -143,12 +180,50 @@ public final class CpuProbe extends BpfProbe {
   }
 
   private void join(long before) {
-    pending.drainBefore(before, (timeNs, tid, kernelStack, userStack) -> {
-      // Named now, while its JIT code is still what was sampled.
-      boolean inNative = resolver.user(userStack).leafNative() > 0;
+    pending.drainBefore(before, (timeNs, epoch, tid, kernelStack, userStack) -> {
+      boolean inNative = resolver.user(epoch, userStack).leafNative() > 0;
       int javaStack = javaSamples.nearest(tid, timeNs, maxJoinGapNs, inNative);
-      joined.add(new SampleKey(tid, kernelStack, userStack, javaStack));
+      joined.add(new SampleKey(epoch, tid, kernelStack, userStack, javaStack));
     });
+  }
+
+  /**
+   * Turns the kernel to the other pair of maps when the epoch is old or its stack map half full,
+   * and drains the old pair once its last events are joined (they wait {@link #JOIN_DELAY_NS}).
+   */
+  private void rotate(long now) {
+    if (draining >= 0 && now >= drainAtNs) {
+      drain(draining);
+      draining = -1;
+    }
+    boolean due = now - epochStartedNs >= EPOCH_SECONDS * 1_000_000_000L
+        || resolver.userStacks(epoch) > options.stacks() / 2;
+    if (draining < 0 && due) {
+      draining = epoch;
+      epoch = 1 - epoch;
+      epochMap.setInt(0, epoch);
+      epochStartedNs = now;
+      drainAtNs = now + JOIN_DELAY_NS + POLL_MS * 5 * 1_000_000L;
+    }
+  }
+
+  /** Adds an epoch's counts to the profile and empties its maps; the kernel writes the other pair. */
+  private void drain(int drained) {
+    Map<SampleKey, Long> epochCounts = new HashMap<>();
+    counts[drained].forEach((key, value) -> epochCounts.put(
+        new SampleKey(drained, key.get(JAVA_INT, KEY_TID), key.get(JAVA_INT, KEY_KERNEL_STACK),
+            key.get(JAVA_INT, KEY_USER_STACK), SampleKey.NO_JAVA_STACK),
+        value.get(JAVA_LONG, 0)));
+    assembler.add(epochCounts, joined);
+    counts[drained].clear();
+    resolver.forget(drained);
+    joined.forget(drained);
+    epochsDrained++;
+  }
+
+  /** Epochs whose maps were drained and emptied so far. */
+  int epochsDrained() {
+    return epochsDrained;
   }
 
   /** Sampling ends before JFR's last batch, and so that the kernel's counts and events agree. */
@@ -170,13 +245,13 @@ public final class CpuProbe extends BpfProbe {
     events.consume();
     symbols.refresh();
     join(Long.MAX_VALUE);
-    Map<SampleKey, Long> counts = new HashMap<>();
-    object.map("sample_counts").forEach((key, value) -> counts.put(
-        new SampleKey(key.get(JAVA_INT, KEY_TID), key.get(JAVA_INT, KEY_KERNEL_STACK),
-            key.get(JAVA_INT, KEY_USER_STACK), SampleKey.NO_JAVA_STACK),
-        value.get(JAVA_LONG, 0)));
-    ProfileAssembler.Result result = new ProfileAssembler(resolver, javaSamples, context.threads())
-        .assemble(sampling.event(), options.sampleWeightNs(), counts, joined);
+    if (draining >= 0) {
+      drain(draining);
+      draining = -1;
+    }
+    drain(epoch);
+    ProfileAssembler.Result result =
+        assembler.result(sampling.event(), options.sampleWeightNs(), context.threads());
     result.perThread().forEach(report::cpu);
     report.profile(new ReportBuilder.ProfileFile("cpu", result.profile(), ProfileKind.CPU,
         new ProfileSpan(startedEpochNanos, System.nanoTime() - startedNanos)));
@@ -192,6 +267,7 @@ public final class CpuProbe extends BpfProbe {
     report.dropped("cpu.cpusNotSampled", sampling.openFailures());
     report.dropped("cpu.cpusWentOffline", sampling.offlined());
     report.dropped("cpu.jvmSamplesDropped", javaSamples.dropped() + joined.overflow());
+    report.dropped("cpu.samplesOfMoreStacks", assembler.overflow());
   }
 
   @Override

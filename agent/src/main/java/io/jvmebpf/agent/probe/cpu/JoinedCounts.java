@@ -45,6 +45,17 @@ final class JoinedCounts {
     return copy;
   }
 
+  /** Forgets the splits of an epoch whose counts were drained. */
+  synchronized void forget(int epoch) {
+    byKernelKey.entrySet().removeIf(entry -> {
+      if (entry.getKey().epoch() != epoch) {
+        return false;
+      }
+      keys -= entry.getValue().size();
+      return true;
+    });
+  }
+
   synchronized long overflow() {
     return overflow;
   }

@@ -8,44 +8,59 @@ package io.jvmebpf.agent.probe.cpu;
  */
 final class PendingSamples {
   interface Visitor {
-    void visit(long timeNs, int tid, int kernelStack, int userStack);
+    void visit(long timeNs, int epoch, int tid, int kernelStack, int userStack);
   }
 
   private final long[] times;
+  private final int[] epochs;
   private final int[] tids;
   private final int[] kernelStacks;
   private final int[] userStacks;
   private int head; // oldest
   private int size;
+  private int unvisited; // the newest events, not yet seen by visitNew
   private long dropped;
 
   PendingSamples(int capacity) {
     times = new long[capacity];
+    epochs = new int[capacity];
     tids = new int[capacity];
     kernelStacks = new int[capacity];
     userStacks = new int[capacity];
   }
 
-  synchronized void add(long timeNs, int tid, int kernelStack, int userStack) {
+  synchronized void add(long timeNs, int epoch, int tid, int kernelStack, int userStack) {
     if (size == times.length) {
       dropped++;
       return;
     }
     int slot = (head + size) % times.length;
     times[slot] = timeNs;
+    epochs[slot] = epoch;
     tids[slot] = tid;
     kernelStacks[slot] = kernelStack;
     userStacks[slot] = userStack;
     size++;
+    unvisited++;
+  }
+
+  /** Hands over, oldest first, the events added since the last call; they stay pending. */
+  synchronized void visitNew(Visitor visitor) {
+    for (int i = size - unvisited; i < size; i++) {
+      int slot = (head + i) % times.length;
+      visitor.visit(times[slot], epochs[slot], tids[slot], kernelStacks[slot], userStacks[slot]);
+    }
+    unvisited = 0;
   }
 
   /** Hands over, oldest first, every event taken before {@code cutoffNs}. */
   synchronized int drainBefore(long cutoffNs, Visitor visitor) {
     int drained = 0;
     while (size > 0 && times[head] < cutoffNs) {
-      visitor.visit(times[head], tids[head], kernelStacks[head], userStacks[head]);
+      visitor.visit(times[head], epochs[head], tids[head], kernelStacks[head], userStacks[head]);
       head = (head + 1) % times.length;
       size--;
+      unvisited = Math.min(unvisited, size);
       drained++;
     }
     return drained;

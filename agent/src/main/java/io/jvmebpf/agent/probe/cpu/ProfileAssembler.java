@@ -15,42 +15,67 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Builds the profile from the kernel's counts: each (thread, kernel stack, user stack) count is
- * split between the JVM stacks its sample events were joined with, in proportion, so totals stay
- * the kernel's even when events were lost; a user stack whose Java part the walk could not name
- * takes its Java frames from the joined JVM stack and keeps its own native leaf and kernel frames.
+ * The profile so far, epoch by epoch: each kernel count of a drained epoch is split between the
+ * JVM stacks its sample events were joined with, in proportion, so totals stay the kernel's even
+ * when events were lost; a user stack whose Java part the walk could not name takes its Java frames
+ * from the joined JVM stack and keeps its own native leaf and kernel frames. Bounded at
+ * {@value #MAX_STACKS} distinct (thread, stack) entries; past that, samples of new stacks count
+ * under one {@code [more stacks]} frame of their thread.
  */
 final class ProfileAssembler {
+  static final int MAX_STACKS = 65_536;
   private static final int TOP_FRAMES = 10;
+  private static final List<Frame> MORE_STACKS = List.of(new Frame("[more stacks]", FrameKind.UNKNOWN));
 
   private final StackResolver resolver;
   private final JavaSampleIndex javaSamples;
-  private final ThreadRegistry threads;
+  private final Map<Integer, Map<StackKey, long[]>> stacksByThread = new TreeMap<>();
+  private final Map<Integer, long[]> kernelSamplesByThread = new HashMap<>();
+  private int stacks;
+  private long overflow;
 
-  ProfileAssembler(StackResolver resolver, JavaSampleIndex javaSamples, ThreadRegistry threads) {
+  ProfileAssembler(StackResolver resolver, JavaSampleIndex javaSamples) {
     this.resolver = resolver;
     this.javaSamples = javaSamples;
-    this.threads = threads;
   }
 
   record Result(Profile profile, Map<Integer, CpuSummary> perThread, long samples, long javaSamples,
       long joinedSamples) {}
 
-  Result assemble(String event, long weightNs, Map<SampleKey, Long> kernelCounts, JoinedCounts joined) {
-    Map<Integer, Map<StackKey, long[]>> stacksByThread = new TreeMap<>();
-    Map<Integer, long[]> kernelSamplesByThread = new HashMap<>();
+  private record StackKey(List<Frame> frames, boolean joined) {}
+
+  /** Adds one epoch's kernel counts (keys without a Java stack), split as {@code joined} says. */
+  void add(Map<SampleKey, Long> kernelCounts, JoinedCounts joined) {
     for (Map.Entry<SampleKey, Long> entry : kernelCounts.entrySet()) {
       SampleKey key = entry.getKey();
       if (key.kernelStack() >= 0 || key.kernelStack() == ProfileLayouts.COLLISION) {
         kernelSamplesByThread.computeIfAbsent(key.tid(), t -> new long[1])[0] += entry.getValue();
       }
       for (Map.Entry<Integer, Long> part : apportion(entry.getValue(), joined.split(key)).entrySet()) {
+        Map<StackKey, long[]> threadStacks =
+            stacksByThread.computeIfAbsent(key.tid(), t -> new LinkedHashMap<>());
         StackKey stack = frames(key, part.getKey());
-        stacksByThread.computeIfAbsent(key.tid(), t -> new LinkedHashMap<>())
-            .computeIfAbsent(stack, s -> new long[1])[0] += part.getValue();
+        long[] n = threadStacks.get(stack);
+        if (n == null) {
+          if (stacks >= MAX_STACKS) {
+            overflow += part.getValue();
+            stack = new StackKey(MORE_STACKS, false);
+          } else {
+            stacks++;
+          }
+          n = threadStacks.computeIfAbsent(stack, s -> new long[1]);
+        }
+        n[0] += part.getValue();
       }
     }
+  }
 
+  /** Samples counted under {@code [more stacks]}. */
+  long overflow() {
+    return overflow;
+  }
+
+  Result result(String event, long weightNs, ThreadRegistry threads) {
     List<StackSample> samples = new ArrayList<>();
     Map<Integer, CpuSummary> perThread = new TreeMap<>();
     long total = 0, java = 0, joinedTotal = 0;
@@ -87,11 +112,9 @@ final class ProfileAssembler {
     return new Result(new Profile(event, weightNs, samples), perThread, total, java, joinedTotal);
   }
 
-  private record StackKey(List<Frame> frames, boolean joined) {}
-
   private StackKey frames(SampleKey key, int javaStack) {
-    ResolvedStack user = resolver.user(key.userStack());
-    List<Frame> kernel = resolver.kernel(key.kernelStack());
+    ResolvedStack user = resolver.user(key.epoch(), key.userStack());
+    List<Frame> kernel = resolver.kernel(key.epoch(), key.kernelStack());
     List<Frame> frames = new ArrayList<>(user.frames().size() + kernel.size() + 16);
     boolean joined = !user.complete() && javaStack >= 0;
     if (joined) {

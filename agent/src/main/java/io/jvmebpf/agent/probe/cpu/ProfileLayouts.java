@@ -9,6 +9,7 @@ final class ProfileLayouts {
   static final long KEY_TID = 0;
   static final long KEY_KERNEL_STACK = 4;
   static final long KEY_USER_STACK = 8;
+  static final long KEY_EPOCH = 12;
 
   // struct sample_event
   static final int EVENT_BYTES = 24;

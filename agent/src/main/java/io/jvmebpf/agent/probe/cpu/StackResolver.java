@@ -17,57 +17,71 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns the kernel's stack ids into named frames, once per id: ids are stable for the run (the
- * program never reuses a bucket), and naming a user stack soon after it was first sampled keeps
- * JIT code that the JVM later frees from being named after its successor.
+ * Turns the kernel's stack ids into named frames, once per id and epoch: ids are stable until
+ * their epoch's maps are emptied (the program never reuses a bucket), and naming a user stack soon
+ * after it was first sampled keeps JIT code that the JVM later frees from being named after its
+ * successor.
  */
 final class StackResolver {
   private static final Frame INTERPRETER = new Frame("Interpreter", FrameKind.INTERPRETED);
 
-  private final BpfMap stacks;
+  private final BpfMap[] stacks;
   private final CodeSymbols symbols;
-  private final Map<Integer, ResolvedStack> user = new HashMap<>();
-  private final Map<Integer, List<Frame>> kernel = new HashMap<>();
+  private final List<Map<Integer, ResolvedStack>> user = List.of(new HashMap<>(), new HashMap<>());
+  private final List<Map<Integer, List<Frame>>> kernel = List.of(new HashMap<>(), new HashMap<>());
   private final Arena arena = Arena.ofShared();
   private final MemorySegment key = arena.allocate(JAVA_INT);
   private final MemorySegment value = arena.allocate(STACK_BYTES, 8);
   private final long[] ips = new long[MAX_DEPTH];
 
-  StackResolver(BpfMap stacks, CodeSymbols symbols) {
+  /** @param stacks the stack map of each epoch */
+  StackResolver(BpfMap[] stacks, CodeSymbols symbols) {
     this.stacks = stacks;
     this.symbols = symbols;
   }
 
   /** Kernel frames, root first; empty for no stack or a lost one. */
-  synchronized List<Frame> kernel(int id) {
+  synchronized List<Frame> kernel(int epoch, int id) {
     if (id < 0) {
       return id == ProfileLayouts.COLLISION ? List.of(new Frame("[stack lost]", FrameKind.KERNEL)) : List.of();
     }
-    List<Frame> frames = kernel.get(id);
+    List<Frame> frames = kernel.get(epoch).get(id);
     if (frames == null) {
-      int depth = read(id);
+      int depth = read(epoch, id);
       frames = new ArrayList<>(depth);
       for (int i = depth - 1; i >= 0; i--) {
         frames.add(symbols.kernel(i == 0 ? ips[i] : ips[i] - 1));
       }
       frames = List.copyOf(frames);
-      kernel.put(id, frames);
+      kernel.get(epoch).put(id, frames);
     }
     return frames;
   }
 
-  synchronized ResolvedStack user(int id) {
+  synchronized ResolvedStack user(int epoch, int id) {
     if (id < 0) {
       return id == ProfileLayouts.COLLISION
           ? new ResolvedStack(List.of(new Frame("[stack lost]", FrameKind.UNKNOWN)), 0, false)
           : ResolvedStack.EMPTY;
     }
-    ResolvedStack resolved = user.get(id);
+    ResolvedStack resolved = user.get(epoch).get(id);
     if (resolved == null) {
-      resolved = name(read(id));
-      user.put(id, resolved);
+      resolved = name(read(epoch, id));
+      user.get(epoch).put(id, resolved);
     }
     return resolved;
+  }
+
+  /** User stacks named in an epoch so far: how full its stack map is, at least. */
+  synchronized int userStacks(int epoch) {
+    return user.get(epoch).size();
+  }
+
+  /** Empties an epoch's stack map, and forgets its names, once its counts were drained. */
+  synchronized void forget(int epoch) {
+    user.get(epoch).clear();
+    kernel.get(epoch).clear();
+    stacks[epoch].clear();
   }
 
   /** Names ips[0..depth), leaf first; return addresses (all but the leaf) are looked up at ip-1. */
@@ -121,9 +135,9 @@ final class StackResolver {
     return new ResolvedStack(stack.frames(), leafNative, stack.hasJava() && !interpreted && !cut);
   }
 
-  private int read(int id) {
+  private int read(int epoch, int id) {
     key.set(JAVA_INT, 0, id);
-    if (!stacks.lookup(key, value)) {
+    if (!stacks[epoch].lookup(key, value)) {
       return 0;
     }
     int depth = 0;
