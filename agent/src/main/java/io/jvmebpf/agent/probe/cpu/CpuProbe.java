@@ -221,6 +221,11 @@ public final class CpuProbe extends BpfProbe {
     epochsDrained++;
   }
 
+  /** CPUs with a sampling event now, and events closed because their CPU went offline. */
+  int[] cpusNowAndOfflined() {
+    return new int[] {sampling.attached(), sampling.offlined()};
+  }
+
   /** Epochs whose maps were drained and emptied so far. */
   int epochsDrained() {
     return epochsDrained;

@@ -124,6 +124,11 @@ final class PerfSampling implements AutoCloseable {
     return openFailures;
   }
 
+  /** CPUs with an event now. */
+  synchronized int attached() {
+    return links.size();
+  }
+
   /** Events closed because their CPU went offline. */
   synchronized int offlined() {
     return offlined;

@@ -105,11 +105,11 @@ class CpuProbeKernelTest {
           ProcessScope.ofThisProcess(), AgentOptions.defaults(), AgentLog.stderr(), registry, javaSamples));
       try {
         Files.writeString(cpu1, "0");
-        Thread.sleep(1_500); // the poller's rescan sees it gone
+        awaitCpus(probe, 1, 1); // the poller's rescan sees it gone
       } finally {
         Files.writeString(cpu1, "1");
       }
-      Thread.sleep(1_500); // and back
+      awaitCpus(probe, 2, 1); // and back
       Thread burner = new Thread(() -> {
         burnerTid[0] = currentTid();
         NativeAffinity.pinToCpu(1);
@@ -133,6 +133,18 @@ class CpuProbeKernelTest {
     double expected = (double) burnerCpuNs[0] / INTERVAL_NS;
     assertTrue(Math.abs(burner.samples() - expected) <= expected * 0.1,
         "pinned to CPU 1: " + burner.samples() + " samples for " + burnerCpuNs[0] / 1_000_000 + " ms of CPU");
+  }
+
+  /** Waits up to 15 s for the probe to sample {@code attached} CPUs after {@code offlined} went offline. */
+  private static void awaitCpus(CpuProbe probe, int attached, int offlined) throws InterruptedException {
+    long until = System.nanoTime() + 15_000_000_000L;
+    int[] now = probe.cpusNowAndOfflined();
+    while ((now[0] != attached || now[1] != offlined) && System.nanoTime() < until) {
+      Thread.sleep(50);
+      now = probe.cpusNowAndOfflined();
+    }
+    assertEquals(attached + " CPUs sampled, " + offlined + " went offline",
+        now[0] + " CPUs sampled, " + now[1] + " went offline");
   }
 
   private static int currentTid() {
