@@ -25,6 +25,15 @@ record Collapsed(List<Line> lines) {
     return new Collapsed(lines);
   }
 
+  /** The lines rooted at a thread frame ({@code [name tid=N]}) of one of these names. */
+  Collapsed ofThreads(java.util.Set<String> names) {
+    return new Collapsed(lines.stream().filter(l -> {
+      String root = l.frames().get(0);
+      int tid = root.lastIndexOf(" tid=");
+      return root.startsWith("[") && tid > 0 && names.contains(root.substring(1, tid));
+    }).toList());
+  }
+
   long total() {
     return lines.stream().mapToLong(Line::count).sum();
   }
