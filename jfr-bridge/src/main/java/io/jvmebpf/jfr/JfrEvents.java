@@ -68,7 +68,7 @@ public final class JfrEvents implements AutoCloseable {
     if (subscriptions.samplePeriod() != null) {
       for (String event : new String[] {"jdk.ExecutionSample", "jdk.NativeMethodSample"}) {
         stream.enable(event).withPeriod(subscriptions.samplePeriod());
-        stream.onEvent(event, e -> publishSample(e, subscriptions.samples()));
+        stream.onEvent(event, e -> publishSample(e, subscriptions));
       }
     }
     stream.setReuse(true);
@@ -83,12 +83,15 @@ public final class JfrEvents implements AutoCloseable {
     }
   }
 
-  private static void publishSample(RecordedEvent event, Consumer<JavaStackSample> onSample) {
+  private static void publishSample(RecordedEvent event, Subscriptions subscriptions) {
     RecordedThread thread = event.getThread("sampledThread");
     RecordedStackTrace stack = event.getStackTrace();
     if (thread == null || thread.getOSThreadId() <= 0 || stack == null) {
       return;
     }
+    // Names threads that started before the recording did and end before the report.
+    subscriptions.threads().accept(
+        new JavaThread(thread.getOSThreadId(), thread.getJavaThreadId(), thread.getJavaName()));
     List<JavaFrame> frames = new ArrayList<>(stack.getFrames().size());
     for (RecordedFrame frame : stack.getFrames()) {
       RecordedMethod method = frame.getMethod();
@@ -97,7 +100,7 @@ public final class JfrEvents implements AutoCloseable {
       }
     }
     Instant at = event.getStartTime();
-    onSample.accept(new JavaStackSample(
+    subscriptions.samples().accept(new JavaStackSample(
         thread.getOSThreadId(), at.getEpochSecond() * 1_000_000_000L + at.getNano(), List.copyOf(frames),
         event.getEventType().getName().equals("jdk.NativeMethodSample")));
   }
