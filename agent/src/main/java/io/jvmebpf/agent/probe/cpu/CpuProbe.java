@@ -30,7 +30,7 @@ import java.util.Map;
  * kernel counts samples per (thread, kernel stack, user stack); a poller names each new user stack
  * soon after it appears and joins every sample event with the JVM's own Java stack sample of that
  * thread nearest in time (JFR), which names the frames the kernel's walk cannot. Every
- * {@value #EPOCH_SECONDS} s, or sooner when the stack map fills up, the poller turns the kernel to
+ * {@value #EPOCH_SECONDS} s, or sooner when the stack map fills, the poller turns the kernel to
  * its other pair of maps and, once the events of the old pair are joined, adds its counts to the
  * profile and empties it: the maps hold one epoch's stacks, whatever the length of the run.
  */
@@ -188,7 +188,8 @@ public final class CpuProbe extends BpfProbe {
   }
 
   /**
-   * Turns the kernel to the other pair of maps when the epoch is old or its stack map half full,
+   * Turns the kernel to the other pair of maps when the epoch is old or its stack map a quarter
+   * full (a new stack lands in an occupied bucket, and is lost, as often as the map is full),
    * and drains the old pair once its last events are joined (they wait {@link #JOIN_DELAY_NS}).
    */
   private void rotate(long now) {
@@ -197,7 +198,7 @@ public final class CpuProbe extends BpfProbe {
       draining = -1;
     }
     boolean due = now - epochStartedNs >= EPOCH_SECONDS * 1_000_000_000L
-        || resolver.userStacks(epoch) > options.stacks() / 2;
+        || resolver.userStacks(epoch) > options.stacks() / 4;
     if (draining < 0 && due) {
       draining = epoch;
       epoch = 1 - epoch;

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * profile.bpf.c in the real kernel, through the probe, sampling this JVM every millisecond while
  * one thread recurses to random depths, so that its stacks outnumber a deliberately tiny stack
- * map: the poller turns to the other pair of maps as soon as one is half full and drains the old
+ * map: the poller turns to the other pair of maps as soon as one is a quarter full and drains the old
  * one while sampling goes on; every sample must still be counted exactly once (the lost stacks are
  * reported, not the samples), and the thread's samples must match the CPU time the JVM measured.
  */
