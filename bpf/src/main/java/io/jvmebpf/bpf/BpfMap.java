@@ -46,6 +46,15 @@ public final class BpfMap {
     }
   }
 
+  /** The kernel's {@code enum bpf_map_type}, e.g. 27 for {@code BPF_MAP_TYPE_RINGBUF}. */
+  int type() {
+    try {
+      return (int) Libbpf.bpf_map__type.invokeExact(handle);
+    } catch (Throwable t) {
+      throw Errors.rethrow(t);
+    }
+  }
+
   public int keySize() {
     try {
       return (int) Libbpf.bpf_map__key_size.invokeExact(handle);

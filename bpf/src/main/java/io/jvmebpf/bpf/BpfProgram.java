@@ -75,7 +75,7 @@ public final class BpfProgram {
           (MemorySegment) Libbpf.bpf_program__attach_perf_event.invokeExact(state, handle, perfEventFd);
       if (link.equals(MemorySegment.NULL)) {
         int errno = Libbpf.errno(state);
-        int unused = (int) Libbpf.close.invokeExact(perfEventFd); // not the link's on failure
+        int unused = (int) Libc.close.invokeExact(perfEventFd); // not the link's on failure
         throw Errors.failure(errno, "attaching " + name + " to perf event fd " + perfEventFd);
       }
       return linked(link);

@@ -31,7 +31,7 @@ public final class BpfStats implements AutoCloseable {
     }
     closed = true;
     try {
-      int unused = (int) Libbpf.close.invokeExact(fd);
+      int unused = (int) Libc.close.invokeExact(fd);
     } catch (Throwable t) {
       throw Errors.rethrow(t);
     }

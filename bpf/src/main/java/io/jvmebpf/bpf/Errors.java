@@ -3,7 +3,7 @@ package io.jvmebpf.bpf;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-/** The one place libbpf results become exceptions; call sites say what they were doing. */
+/** The one place libbpf and libc results become exceptions; call sites say what they were doing. */
 final class Errors {
   private static final int EPERM = 1;
   private static final int ENOENT = 2;
@@ -24,6 +24,14 @@ final class Errors {
   /** A libbpf 1.x pointer result: NULL means failure, with errno captured in {@code callState}. */
   static MemorySegment check(MemorySegment result, MemorySegment callState, String doing) {
     if (result.equals(MemorySegment.NULL)) {
+      throw failure(Libbpf.errno(callState), doing);
+    }
+    return result;
+  }
+
+  /** A libc int result: -1 means failure, with errno captured in {@code callState}. */
+  static int checkLibc(int result, MemorySegment callState, String doing) {
+    if (result == -1) {
       throw failure(Libbpf.errno(callState), doing);
     }
     return result;

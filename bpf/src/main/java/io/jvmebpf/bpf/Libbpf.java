@@ -52,6 +52,7 @@ final class Libbpf {
 
   static final MethodHandle bpf_map__name = downcall("bpf_map__name", ADDRESS, ADDRESS);
   static final MethodHandle bpf_map__fd = downcall("bpf_map__fd", JAVA_INT, ADDRESS);
+  static final MethodHandle bpf_map__type = downcall("bpf_map__type", JAVA_INT, ADDRESS);
   static final MethodHandle bpf_map__key_size = downcall("bpf_map__key_size", JAVA_INT, ADDRESS);
   static final MethodHandle bpf_map__value_size =
       downcall("bpf_map__value_size", JAVA_INT, ADDRESS);
@@ -75,14 +76,6 @@ final class Libbpf {
           "bpf_map_lookup_batch",
           JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
 
-  static final MethodHandle ring_buffer__new =
-      downcallSettingErrno("ring_buffer__new", ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
-  static final MethodHandle ring_buffer__poll =
-      downcall("ring_buffer__poll", JAVA_INT, ADDRESS, JAVA_INT);
-  static final MethodHandle ring_buffer__consume =
-      downcall("ring_buffer__consume", JAVA_INT, ADDRESS);
-  static final MethodHandle ring_buffer__free = downcallVoid("ring_buffer__free", ADDRESS);
-
   static final MethodHandle bpf_enable_stats = downcall("bpf_enable_stats", JAVA_INT, JAVA_INT);
   static final MethodHandle libbpf_set_print = downcall("libbpf_set_print", ADDRESS, ADDRESS);
   static final MethodHandle libbpf_strerror =
@@ -91,12 +84,6 @@ final class Libbpf {
       downcall("libbpf_major_version", JAVA_INT);
   static final MethodHandle libbpf_minor_version =
       downcall("libbpf_minor_version", JAVA_INT);
-
-  /** libc's {@code close(2)}, for file descriptors libbpf hands over (stats, perf events). */
-  static final MethodHandle close =
-      LINKER.downcallHandle(
-          LINKER.defaultLookup().find("close").orElseThrow(),
-          FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
   private Libbpf() {}
 
