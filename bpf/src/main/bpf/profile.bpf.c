@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * CPU sampling of the host JVM: a perf_event program on every CPU's clock that, for the JVM's
- * threads only, records the kernel and user stacks in a stack map and counts samples per
- * (thread, kernel stack, user stack), so user space reads counts rather than events. A small
- * event per sample carries its time, for the join with the JVM's own samples.
+ * threads only, records the kernel and user stacks and counts samples per (thread, kernel stack,
+ * user stack), so user space reads counts rather than events. A small event per sample carries
+ * its time, for the join with the JVM's own samples.
+ *
+ * Stacks are stored in a hash map under a 64-bit hash of their frames rather than in a
+ * BPF_MAP_TYPE_STACK_TRACE map: that map has one stack per bucket, so a hot stack whose bucket an
+ * earlier stack took is lost for good; here a stack is lost only when the map is full.
  *
  * The stack and count maps come in two pairs, and `epoch` says which one samples go to: user space
  * flips it, waits until the other pair is quiet, reads it and empties it. The maps hold the stacks
@@ -13,17 +17,17 @@
 #include <bpf/bpf_helpers.h>
 #include "profile.h"
 
-#define EFAULT 14
-#define EEXIST 17
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
 
 const volatile struct profile_config cfg = {};
 
 #define STACK_MAP(name)								\
 	struct {								\
-		__uint(type, BPF_MAP_TYPE_STACK_TRACE);				\
+		__uint(type, BPF_MAP_TYPE_HASH);				\
 		__uint(max_entries, 8192); /* cpu.stacks= at load */		\
-		__uint(key_size, sizeof(__u32));				\
-		__uint(value_size, PROFILE_MAX_DEPTH * sizeof(__u64));		\
+		__type(key, __u64);						\
+		__type(value, struct stack_trace);				\
 	} name SEC(".maps")
 
 #define COUNT_MAP(name)								\
@@ -47,6 +51,14 @@ struct {
 	__type(value, __u32);
 } epoch SEC(".maps");
 
+/* Where bpf_get_stack() writes: a stack is too big for the program's 512-byte stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct stack_trace);
+} scratch SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, PROFILE_RINGBUF_BYTES);
@@ -67,19 +79,46 @@ static __always_inline void count(__u32 counter)
 		__sync_fetch_and_add(value, 1);
 }
 
+/*
+ * Stores the kernel stack (flags 0) or user stack (BPF_F_USER_STACK) under its hash in `stacks`
+ * and returns the hash, or PROFILE_NO_STACK / PROFILE_STACK_LOST.
+ */
+static __always_inline __u64 store_stack(void *ctx, void *stacks, __u64 flags, __u32 lost_counter)
+{
+	struct stack_trace *trace;
+	__u64 hash = FNV_OFFSET;
+	__u32 zero = 0, i;
+
+	trace = bpf_map_lookup_elem(&scratch, &zero);
+	if (!trace)
+		return PROFILE_NO_STACK;
+	if (bpf_get_stack(ctx, trace->ips, sizeof(trace->ips), flags) <= 0)
+		return PROFILE_NO_STACK;
+
+	// bpf_get_stack zeroes the buffer past the stack, so the whole buffer is the value and the
+	// hash; without a branch on the depth the loop costs the verifier one path, not 127.
+	for (i = 0; i < PROFILE_MAX_DEPTH; i++) {
+		hash ^= trace->ips[i];
+		hash *= FNV_PRIME;
+	}
+	if (hash <= PROFILE_STACK_LOST)
+		hash += 2; // the markers are not hashes
+
+	// Already there (-EEXIST) is the common case; any other failure means the map is full.
+	if (bpf_map_update_elem(stacks, &hash, trace, BPF_NOEXIST) && !bpf_map_lookup_elem(stacks, &hash)) {
+		count(lost_counter);
+		return PROFILE_STACK_LOST;
+	}
+	return hash;
+}
+
 /* Records the sample's stacks in `stacks` and counts it in `counts`: one epoch's pair of maps. */
 static __always_inline void record(void *ctx, struct sample_key *key, void *stacks, void *counts)
 {
 	__u64 one = 1, *samples;
 
-	// Full compare (no BPF_F_FAST_STACK_CMP, no BPF_F_REUSE_STACKID): a bucket holding another
-	// stack answers -EEXIST instead of silently mislabelling this sample.
-	key->kernel_stack = bpf_get_stackid(ctx, stacks, 0);
-	key->user_stack = bpf_get_stackid(ctx, stacks, BPF_F_USER_STACK);
-	if (key->kernel_stack == -EEXIST)
-		count(PROFILE_KERNEL_COLLISIONS);
-	if (key->user_stack == -EEXIST)
-		count(PROFILE_USER_COLLISIONS);
+	key->kernel_stack = store_stack(ctx, stacks, 0, PROFILE_KERNEL_STACKS_LOST);
+	key->user_stack = store_stack(ctx, stacks, BPF_F_USER_STACK, PROFILE_USER_STACKS_LOST);
 
 	// Count in the kernel; a racing CPU may insert the same key between lookup and update.
 	samples = bpf_map_lookup_elem(counts, key);

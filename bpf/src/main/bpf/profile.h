@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Shared between profile.bpf.c and io.jvmebpf.agent.probe.cpu.CpuProbe. */
+/* Shared between profile.bpf.c and io.jvmebpf.agent.probe.cpu (ProfileLayouts). */
 #ifndef JVM_EBPF_PROFILE_H
 #define JVM_EBPF_PROFILE_H
 
@@ -9,20 +9,28 @@
 #define PROFILE_MAX_DEPTH 127
 #define PROFILE_RINGBUF_BYTES (256 * 1024)
 
+/* Stack ids that are not a stack's hash. */
+#define PROFILE_NO_STACK 0	/* none: no kernel stack for a sample taken in user mode */
+#define PROFILE_STACK_LOST 1	/* the epoch's stack map was full: counted, frames lost */
+
 struct profile_config {
 	struct scope scope;
 };
 
+/* A stack as bpf_get_stack() writes it, leaf first, zero after the last frame. */
+struct stack_trace {
+	__u64 ips[PROFILE_MAX_DEPTH];
+};
+
 /*
- * What samples are counted by. A stack id is an index into the epoch's `stacks` map, or a
- * negative errno from bpf_get_stackid: -EFAULT (no such stack: no kernel stack for a sample taken
- * in user mode), -EEXIST (the stack's hash bucket holds another stack: counted, frames lost).
+ * What samples are counted by. A stack id is the 64-bit hash of the stack's frames, its key in the
+ * epoch's `stacks` map, or one of the PROFILE_NO_STACK / PROFILE_STACK_LOST markers.
  */
 struct sample_key {
 	__u32 tid;		/* as the JVM sees it (see scope.h) */
-	__s32 kernel_stack;
-	__s32 user_stack;
 	__u32 epoch;		/* which pair of maps: stacks0/counts0 or stacks1/counts1 */
+	__u64 kernel_stack;
+	__u64 user_stack;
 };
 
 /* One per sample, for joining it with the JVM's own sample of the same thread nearest in time. */
@@ -33,9 +41,9 @@ struct sample_event {
 
 enum profile_counter {
 	PROFILE_SAMPLES,		/* samples of the JVM's threads */
-	PROFILE_KERNEL_COLLISIONS,	/* kernel stacks lost to a stack-map bucket collision */
-	PROFILE_USER_COLLISIONS,	/* user stacks lost the same way */
-	PROFILE_KEYS_FULL,		/* samples not counted: sample_counts full */
+	PROFILE_KERNEL_STACKS_LOST,	/* kernel stacks not stored: the stack map was full */
+	PROFILE_USER_STACKS_LOST,	/* user stacks not stored, the same way */
+	PROFILE_KEYS_FULL,		/* samples not counted: the count map was full */
 	PROFILE_EVENTS_LOST,		/* sample_event not sent: ring buffer full */
 	PROFILE_COUNTERS,
 };

@@ -99,10 +99,11 @@ public final class CpuProbe extends BpfProbe {
   @Override
   protected void checkLayouts(BpfObject object) {
     for (int e = 0; e < 2; e++) {
-      requireSize(object.map("stacks" + e), 4, STACK_BYTES);
+      requireSize(object.map("stacks" + e), 8, STACK_BYTES);
       requireSize(object.map("counts" + e), KEY_BYTES, 8);
     }
     requireSize(object.map("epoch"), 4, 4);
+    requireSize(object.map("scratch"), 4, STACK_BYTES);
     requireSize(object.map("counters"), 4, 8);
   }
 
@@ -149,8 +150,8 @@ public final class CpuProbe extends BpfProbe {
         event.get(JAVA_LONG, EVENT_TIME_NS),
         event.get(JAVA_INT, EVENT_KEY + KEY_EPOCH),
         event.get(JAVA_INT, EVENT_KEY + KEY_TID),
-        event.get(JAVA_INT, EVENT_KEY + KEY_KERNEL_STACK),
-        event.get(JAVA_INT, EVENT_KEY + KEY_USER_STACK));
+        event.get(JAVA_LONG, EVENT_KEY + KEY_KERNEL_STACK),
+        event.get(JAVA_LONG, EVENT_KEY + KEY_USER_STACK));
   }
 
   private void poll() {
@@ -181,7 +182,8 @@ public final class CpuProbe extends BpfProbe {
 
   private void join(long before) {
     pending.drainBefore(before, (timeNs, epoch, tid, kernelStack, userStack) -> {
-      boolean inNative = resolver.user(epoch, userStack).leafNative() > 0;
+      // A lost or missing user stack says nothing of where the thread was: any JVM sample will do.
+      boolean inNative = userStack <= STACK_LOST || resolver.user(epoch, userStack).leafNative() > 0;
       int javaStack = javaSamples.nearest(tid, timeNs, maxJoinGapNs, inNative);
       joined.add(new SampleKey(epoch, tid, kernelStack, userStack, javaStack));
     });
@@ -212,8 +214,8 @@ public final class CpuProbe extends BpfProbe {
   private void drain(int drained) {
     Map<SampleKey, Long> epochCounts = new HashMap<>();
     counts[drained].forEach((key, value) -> epochCounts.put(
-        new SampleKey(drained, key.get(JAVA_INT, KEY_TID), key.get(JAVA_INT, KEY_KERNEL_STACK),
-            key.get(JAVA_INT, KEY_USER_STACK), SampleKey.NO_JAVA_STACK),
+        new SampleKey(drained, key.get(JAVA_INT, KEY_TID), key.get(JAVA_LONG, KEY_KERNEL_STACK),
+            key.get(JAVA_LONG, KEY_USER_STACK), SampleKey.NO_JAVA_STACK),
         value.get(JAVA_LONG, 0)));
     assembler.add(epochCounts, joined);
     counts[drained].clear();
@@ -266,8 +268,8 @@ public final class CpuProbe extends BpfProbe {
     report.cpuInfo(new CpuInfo(sampling.event(), options.sampleWeightNs(), sampling.cpusSampled(),
         counters.counter(SAMPLES), (double) result.javaSamples() / samples,
         (double) result.joinedSamples() / samples, preserveFramePointer));
-    report.dropped("cpu.kernelStacksLost", counters.counter(KERNEL_COLLISIONS));
-    report.dropped("cpu.userStacksLost", counters.counter(USER_COLLISIONS));
+    report.dropped("cpu.kernelStacksLost", counters.counter(KERNEL_STACKS_LOST));
+    report.dropped("cpu.userStacksLost", counters.counter(USER_STACKS_LOST));
     report.dropped("cpu.samplesUncounted", counters.counter(KEYS_FULL));
     report.dropped("cpu.sampleEventsLost", counters.counter(EVENTS_LOST) + pending.dropped());
     report.dropped("cpu.cpusNotSampled", sampling.openFailures());

@@ -8,14 +8,14 @@ package io.jvmebpf.agent.probe.cpu;
  */
 final class PendingSamples {
   interface Visitor {
-    void visit(long timeNs, int epoch, int tid, int kernelStack, int userStack);
+    void visit(long timeNs, int epoch, int tid, long kernelStack, long userStack);
   }
 
   private final long[] times;
   private final int[] epochs;
   private final int[] tids;
-  private final int[] kernelStacks;
-  private final int[] userStacks;
+  private final long[] kernelStacks;
+  private final long[] userStacks;
   private int head; // oldest
   private int size;
   private int unvisited; // the newest events, not yet seen by visitNew
@@ -25,11 +25,11 @@ final class PendingSamples {
     times = new long[capacity];
     epochs = new int[capacity];
     tids = new int[capacity];
-    kernelStacks = new int[capacity];
-    userStacks = new int[capacity];
+    kernelStacks = new long[capacity];
+    userStacks = new long[capacity];
   }
 
-  synchronized void add(long timeNs, int epoch, int tid, int kernelStack, int userStack) {
+  synchronized void add(long timeNs, int epoch, int tid, long kernelStack, long userStack) {
     if (size == times.length) {
       dropped++;
       return;

@@ -48,7 +48,7 @@ final class ProfileAssembler {
   void add(Map<SampleKey, Long> kernelCounts, JoinedCounts joined) {
     for (Map.Entry<SampleKey, Long> entry : kernelCounts.entrySet()) {
       SampleKey key = entry.getKey();
-      if (key.kernelStack() >= 0 || key.kernelStack() == ProfileLayouts.COLLISION) {
+      if (key.kernelStack() != ProfileLayouts.NO_STACK) {
         kernelSamplesByThread.computeIfAbsent(key.tid(), t -> new long[1])[0] += entry.getValue();
       }
       for (Map.Entry<Integer, Long> part : apportion(entry.getValue(), joined.split(key)).entrySet()) {

@@ -5,14 +5,14 @@ final class ProfileLayouts {
   static final long CONFIG_BYTES = 24; // struct profile_config: the scope only
 
   // struct sample_key
-  static final int KEY_BYTES = 16;
+  static final int KEY_BYTES = 24;
   static final long KEY_TID = 0;
-  static final long KEY_KERNEL_STACK = 4;
-  static final long KEY_USER_STACK = 8;
-  static final long KEY_EPOCH = 12;
+  static final long KEY_EPOCH = 4;
+  static final long KEY_KERNEL_STACK = 8;
+  static final long KEY_USER_STACK = 16;
 
   // struct sample_event
-  static final int EVENT_BYTES = 24;
+  static final int EVENT_BYTES = 32;
   static final long EVENT_TIME_NS = 0;
   static final long EVENT_KEY = 8;
 
@@ -21,14 +21,14 @@ final class ProfileLayouts {
 
   // enum profile_counter
   static final int SAMPLES = 0;
-  static final int KERNEL_COLLISIONS = 1;
-  static final int USER_COLLISIONS = 2;
+  static final int KERNEL_STACKS_LOST = 1;
+  static final int USER_STACKS_LOST = 2;
   static final int KEYS_FULL = 3;
   static final int EVENTS_LOST = 4;
 
-  /** bpf_get_stackid's answers that are not ids. */
-  static final int NO_STACK = -14; // -EFAULT
-  static final int COLLISION = -17; // -EEXIST
+  /** Stack ids that are not a stack's hash: PROFILE_NO_STACK, PROFILE_STACK_LOST. */
+  static final long NO_STACK = 0;
+  static final long STACK_LOST = 1;
 
   private ProfileLayouts() {}
 }

@@ -15,6 +15,8 @@ import java.util.List;
  */
 record ResolvedStack(List<Frame> frames, int leafNative, boolean complete) {
   static final ResolvedStack EMPTY = new ResolvedStack(List.of(), 0, false);
+  static final ResolvedStack LOST =
+      new ResolvedStack(List.of(new Frame("[stack lost]", FrameKind.UNKNOWN)), 0, false);
 
   /** Whether any frame is a Java method the walk could name. */
   boolean hasJava() {

@@ -2,7 +2,6 @@ package io.jvmebpf.agent.probe.cpu;
 
 import static io.jvmebpf.agent.probe.cpu.ProfileLayouts.MAX_DEPTH;
 import static io.jvmebpf.agent.probe.cpu.ProfileLayouts.STACK_BYTES;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.jvmebpf.agent.profile.Frame;
@@ -17,20 +16,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns the kernel's stack ids into named frames, once per id and epoch: ids are stable until
- * their epoch's maps are emptied (the program never reuses a bucket), and naming a user stack soon
- * after it was first sampled keeps JIT code that the JVM later frees from being named after its
- * successor.
+ * Turns the kernel's stack ids (hashes of the frames) into named frames, once per id and epoch:
+ * naming a user stack soon after it was first sampled keeps JIT code that the JVM later frees from
+ * being named after its successor.
  */
 final class StackResolver {
   private static final Frame INTERPRETER = new Frame("Interpreter", FrameKind.INTERPRETED);
 
   private final BpfMap[] stacks;
   private final CodeSymbols symbols;
-  private final List<Map<Integer, ResolvedStack>> user = List.of(new HashMap<>(), new HashMap<>());
-  private final List<Map<Integer, List<Frame>>> kernel = List.of(new HashMap<>(), new HashMap<>());
+  private final List<Map<Long, ResolvedStack>> user = List.of(new HashMap<>(), new HashMap<>());
+  private final List<Map<Long, List<Frame>>> kernel = List.of(new HashMap<>(), new HashMap<>());
   private final Arena arena = Arena.ofShared();
-  private final MemorySegment key = arena.allocate(JAVA_INT);
+  private final MemorySegment key = arena.allocate(JAVA_LONG);
   private final MemorySegment value = arena.allocate(STACK_BYTES, 8);
   private final long[] ips = new long[MAX_DEPTH];
 
@@ -41,9 +39,12 @@ final class StackResolver {
   }
 
   /** Kernel frames, root first; empty for no stack or a lost one. */
-  synchronized List<Frame> kernel(int epoch, int id) {
-    if (id < 0) {
-      return id == ProfileLayouts.COLLISION ? List.of(new Frame("[stack lost]", FrameKind.KERNEL)) : List.of();
+  synchronized List<Frame> kernel(int epoch, long id) {
+    if (id == ProfileLayouts.NO_STACK) {
+      return List.of();
+    }
+    if (id == ProfileLayouts.STACK_LOST) {
+      return List.of(new Frame("[stack lost]", FrameKind.KERNEL));
     }
     List<Frame> frames = kernel.get(epoch).get(id);
     if (frames == null) {
@@ -58,11 +59,12 @@ final class StackResolver {
     return frames;
   }
 
-  synchronized ResolvedStack user(int epoch, int id) {
-    if (id < 0) {
-      return id == ProfileLayouts.COLLISION
-          ? new ResolvedStack(List.of(new Frame("[stack lost]", FrameKind.UNKNOWN)), 0, false)
-          : ResolvedStack.EMPTY;
+  synchronized ResolvedStack user(int epoch, long id) {
+    if (id == ProfileLayouts.NO_STACK) {
+      return ResolvedStack.EMPTY;
+    }
+    if (id == ProfileLayouts.STACK_LOST) {
+      return ResolvedStack.LOST;
     }
     ResolvedStack resolved = user.get(epoch).get(id);
     if (resolved == null) {
@@ -135,8 +137,8 @@ final class StackResolver {
     return new ResolvedStack(stack.frames(), leafNative, stack.hasJava() && !interpreted && !cut);
   }
 
-  private int read(int epoch, int id) {
-    key.set(JAVA_INT, 0, id);
+  private int read(int epoch, long id) {
+    key.set(JAVA_LONG, 0, id);
     if (!stacks[epoch].lookup(key, value)) {
       return 0;
     }
