@@ -96,15 +96,20 @@ static __always_inline __u64 store_stack(void *ctx, void *stacks, __u64 flags, _
 		return PROFILE_NO_STACK;
 
 	// bpf_get_stack zeroes the buffer past the stack, so the whole buffer is the value and the
-	// hash; without a branch on the depth the loop costs the verifier one path, not 127.
+	// hash; without a branch on the depth the loop costs the verifier one path, not 127. FNV-1a
+	// over whole words only carries bits upwards: the shift folds the high bits back down.
 	for (i = 0; i < PROFILE_MAX_DEPTH; i++) {
 		hash ^= trace->ips[i];
 		hash *= FNV_PRIME;
+		hash ^= hash >> 32;
 	}
 	if (hash <= PROFILE_STACK_LOST)
 		hash += 2; // the markers are not hashes
 
-	// Already there (-EEXIST) is the common case; any other failure means the map is full.
+	// Usually there already: a lookup takes no lock. Otherwise an insert that fails without a
+	// racing insert of the same stack means the map is full.
+	if (bpf_map_lookup_elem(stacks, &hash))
+		return hash;
 	if (bpf_map_update_elem(stacks, &hash, trace, BPF_NOEXIST) && !bpf_map_lookup_elem(stacks, &hash)) {
 		count(lost_counter);
 		return PROFILE_STACK_LOST;

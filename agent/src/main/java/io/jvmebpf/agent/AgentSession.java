@@ -5,6 +5,7 @@ import io.jvmebpf.agent.log.AgentLog;
 import io.jvmebpf.agent.overhead.BpfRunTimeSampler;
 import io.jvmebpf.agent.overhead.SelfOverhead;
 import io.jvmebpf.agent.probe.BpfUsage;
+import io.jvmebpf.agent.probe.FeatureStatus;
 import io.jvmebpf.agent.probe.ProbeContext;
 import io.jvmebpf.agent.probe.Probes;
 import io.jvmebpf.agent.probe.syscalls.SyscallTable;
@@ -104,6 +105,9 @@ public final class AgentSession {
     }
     Probes probes = Probes.start(
         new ProbeContext(scope, options, log, threads, javaSamples), syscalls, unavailable);
+    if (jfr != null && !(probes.features().get("cpu") instanceof FeatureStatus.On)) {
+      jfr.stopSamples(); // the CPU probe did not start: nothing to join them with
+    }
     BpfRunTimeSampler sampler =
         probes.anyRunning() ? BpfRunTimeSampler.start(options.bpfStats(), log) : null;
     return new AgentSession(
@@ -158,10 +162,10 @@ public final class AgentSession {
               new AgentInfo(version(), probes.featureLines(), overhead, report.dropped()),
               report.cpuInfo(),
               report.threads(threads));
-      for (ReportBuilder.ProfileFile profile : report.profiles()) {
-        ProfileFiles.write(profile.profile(), profile.kind(), profile.span(), options.out(), profile.baseName());
-      }
       Path written = new SummaryJsonWriter().write(summary, options.out());
+      for (ReportBuilder.ProfileFile profile : report.profiles()) {
+        writeProfile(profile);
+      }
       log.info("report written to " + written.toAbsolutePath());
       return written;
     } catch (IOException | RuntimeException | LinkageError e) {
@@ -169,6 +173,15 @@ public final class AgentSession {
       return null;
     } finally {
       probes.close();
+    }
+  }
+
+  /** One profile's files; a failure loses those files only, said in one line. */
+  private void writeProfile(ReportBuilder.ProfileFile profile) {
+    try {
+      ProfileFiles.write(profile.profile(), profile.kind(), profile.span(), options.out(), profile.baseName());
+    } catch (IOException | RuntimeException e) {
+      log.info("could not write " + profile.baseName() + " profile files to " + options.out().toAbsolutePath() + ": " + e);
     }
   }
 

@@ -26,6 +26,7 @@ public final class JfrEvents implements AutoCloseable {
   private final Thread starter;
   private RecordingStream stream; // guarded by this
   private boolean closed; // guarded by this
+  private boolean samplesStopped; // guarded by this
   private volatile Throwable failure;
 
   /**
@@ -49,6 +50,9 @@ public final class JfrEvents implements AutoCloseable {
           return;
         }
         stream = s;
+        if (samplesStopped) {
+          disableSamples(s);
+        }
       }
       s.start();
     });
@@ -103,6 +107,19 @@ public final class JfrEvents implements AutoCloseable {
     subscriptions.samples().accept(new JavaStackSample(
         thread.getOSThreadId(), at.getEpochSecond() * 1_000_000_000L + at.getNano(), List.copyOf(frames),
         event.getEventType().getName().equals("jdk.NativeMethodSample")));
+  }
+
+  /** Stops the JVM's sampling of Java stacks (when nothing needs them any more), now or at start. */
+  public synchronized void stopSamples() {
+    samplesStopped = true;
+    if (stream != null) {
+      disableSamples(stream);
+    }
+  }
+
+  private static void disableSamples(RecordingStream stream) {
+    stream.disable("jdk.ExecutionSample");
+    stream.disable("jdk.NativeMethodSample");
   }
 
   /** Why JFR could not start or stream, or null. */

@@ -14,7 +14,7 @@ public record CpuOptions(boolean on, Event event, long intervalNs, int rateHz, i
   public static final long DEFAULT_INTERVAL_NS = 10_000_000; // async-profiler's default
   public static final long MIN_INTERVAL_NS = 100_000;
   public static final int DEFAULT_STACKS = 8_192;
-  public static final int MAX_STACKS = 131_072;
+  public static final int MAX_STACKS = 32_768; // two preallocated maps of 1 KiB per stack: 66 MiB
   public static final int MAX_RATE_HZ = 10_000;
 
   public enum Event {

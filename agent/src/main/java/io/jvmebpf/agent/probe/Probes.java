@@ -104,9 +104,14 @@ public final class Probes implements AutoCloseable {
     }
   }
 
+  /** Each probe's figures; one that fails says so in its feature line, the others report on. */
   public void contribute(ReportBuilder report) {
     for (Probe probe : running) {
-      probe.contribute(report);
+      try {
+        probe.contribute(report);
+      } catch (RuntimeException | LinkageError e) {
+        features.put(probe.name(), FeatureStatus.off("its report failed: " + e));
+      }
     }
   }
 

@@ -1,11 +1,10 @@
 package io.jvmebpf.agent.threads;
 
-import java.lang.reflect.Method;
+import io.jvmebpf.agent.jvm.DiagnosticCommands;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.management.DynamicMBean;
 
 /**
  * The JVM's own list of its live threads, with kernel tids, from the HotSpot diagnostic command
@@ -23,23 +22,10 @@ final class JavaThreadDump {
   // "name" os_prio=0 ... nid=tid ...                              (JVM native thread)
   private static final Pattern HEADER =
       Pattern.compile("^\"(.*)\" (?:#(\\d+) .*?)?os_prio=-?\\d+ .*?\\bnid=(0x[0-9a-fA-F]+|\\d+)");
-  private static final String IMPL = "com.sun.management.internal.DiagnosticCommandImpl";
-  /** Its static initializer loads libmanagement_ext, where the command's natives live. */
-  private static final String NATIVES = "com.sun.management.internal.PlatformMBeanProviderImpl";
-
   private JavaThreadDump() {}
 
   static List<ThreadIdentity> take() throws Exception {
-    Class.forName(NATIVES, true, JavaThreadDump.class.getClassLoader());
-    Method get = Class.forName(IMPL).getDeclaredMethod("getDiagnosticCommandMBean");
-    get.setAccessible(true);
-    DynamicMBean commands = (DynamicMBean) get.invoke(null);
-    if (commands == null) {
-      throw new IllegalStateException("this JVM offers no diagnostic commands");
-    }
-    Object text =
-        commands.invoke("threadPrint", new Object[] {new String[0]}, new String[] {String[].class.getName()});
-    return parse(String.valueOf(text));
+    return parse(DiagnosticCommands.run("threadPrint"));
   }
 
   static List<ThreadIdentity> parse(String dump) {

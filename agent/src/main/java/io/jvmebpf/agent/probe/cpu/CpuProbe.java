@@ -4,25 +4,21 @@ import static io.jvmebpf.agent.probe.cpu.ProfileLayouts.*;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import com.sun.management.HotSpotDiagnosticMXBean;
 import io.jvmebpf.agent.AgentThreads;
 import io.jvmebpf.agent.config.CpuOptions;
-import io.jvmebpf.agent.log.AgentLog;
+import io.jvmebpf.agent.jvm.DiagnosticCommands;
 import io.jvmebpf.agent.probe.BpfProbe;
 import io.jvmebpf.agent.probe.ProbeContext;
 import io.jvmebpf.agent.report.CpuInfo;
 import io.jvmebpf.agent.report.ReportBuilder;
 import io.jvmebpf.agent.report.profile.ProfileKind;
 import io.jvmebpf.agent.report.profile.ProfileSpan;
-import java.time.Instant;
 import io.jvmebpf.bpf.BpfMap;
 import io.jvmebpf.bpf.BpfObject;
 import io.jvmebpf.bpf.RingBuffer;
 import java.lang.foreign.MemorySegment;
-import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,12 +29,16 @@ import java.util.Map;
  * {@value #EPOCH_SECONDS} s, or sooner when the stack map fills, the poller turns the kernel to
  * its other pair of maps and, once the events of the old pair are joined, adds its counts to the
  * profile and empties it: the maps hold one epoch's stacks, whatever the length of the run.
+ *
+ * <p>Threads: a round of the poller (after its wait), {@link #contribute} and {@link #stopping}
+ * each hold {@link #round}, so the report never races a round still running when the poller
+ * outlived its join.
  */
 public final class CpuProbe extends BpfProbe {
   private static final int POLL_MS = 100;
   private static final int RESCAN_EVERY_POLLS = 10;
   /** How long events wait for JFR, which hands its samples over about once a second. */
-  private static final long JOIN_DELAY_NS = 2_000_000_000L;
+  private static final long MIN_JOIN_DELAY_NS = 2_000_000_000L;
   private static final int PENDING_EVENTS = 65_536;
   private static final long EPOCH_SECONDS = 10;
   /**
@@ -54,6 +54,8 @@ public final class CpuProbe extends BpfProbe {
   private final PendingSamples pending = new PendingSamples(PENDING_EVENTS);
   private final JoinedCounts joined = new JoinedCounts();
   private final long maxJoinGapNs;
+  private final long joinDelayNs; // JFR's batch, and the JVM samples up to maxJoinGapNs after an event
+  private final Object round = new Object();
   private PerfSampling sampling;
   private CodeSymbols symbols;
   private StackResolver resolver;
@@ -64,6 +66,7 @@ public final class CpuProbe extends BpfProbe {
   private long epochStartedNs;
   private int draining = -1; // the epoch waiting for its last joins before it is drained, or -1
   private long drainAtNs;
+  private long lossesAtEpochStart; // stacks lost and samples uncounted, when the epoch began
   private volatile int epochsDrained;
   private RingBuffer events;
   private ProbeContext context;
@@ -78,6 +81,7 @@ public final class CpuProbe extends BpfProbe {
     this.options = options;
     this.javaSamples = javaSamples;
     this.maxJoinGapNs = Math.max(20 * options.sampleWeightNs(), MIN_JOIN_GAP_NS);
+    this.joinDelayNs = Math.max(MIN_JOIN_DELAY_NS, 1_000_000_000L + maxJoinGapNs);
   }
 
   @Override
@@ -119,7 +123,7 @@ public final class CpuProbe extends BpfProbe {
   @Override
   protected void started(BpfObject object, ProbeContext context) {
     this.context = context;
-    preserveFramePointer = preserveFramePointer();
+    preserveFramePointer = DiagnosticCommands.flagOn("PreserveFramePointer");
     symbols = ProcessCodeSymbols.open(context.log());
     resolver = new StackResolver(new BpfMap[] {object.map("stacks0"), object.map("stacks1")}, symbols);
     assembler = new ProfileAssembler(resolver, javaSamples);
@@ -168,46 +172,68 @@ public final class CpuProbe extends BpfProbe {
           return;
         }
       }
-      symbols.refresh();
-      // Named now, within a poll of being sampled, while their JIT code is what was sampled.
-      pending.visitNew((timeNs, epoch, tid, kernelStack, userStack) -> resolver.user(epoch, userStack));
-      long now = System.nanoTime();
-      join(now - JOIN_DELAY_NS);
-      rotate(now);
-      if (++polls % RESCAN_EVERY_POLLS == 0) {
-        sampling.rescan();
+      synchronized (round) {
+        if (!polling) {
+          return;
+        }
+        symbols.refresh();
+        // Named now, within a poll of being sampled, while their JIT code is what was sampled.
+        pending.visitNew((timeNs, epoch, tid, kernelStack, userStack) -> resolver.user(epoch, userStack));
+        long now = System.nanoTime();
+        join(now - joinDelayNs);
+        rotate(now);
+        if (++polls % RESCAN_EVERY_POLLS == 0) {
+          sampling.rescan();
+        }
       }
     }
   }
 
   private void join(long before) {
     pending.drainBefore(before, (timeNs, epoch, tid, kernelStack, userStack) -> {
-      // A lost or missing user stack says nothing of where the thread was: any JVM sample will do.
-      boolean inNative = userStack <= STACK_LOST || resolver.user(epoch, userStack).leafNative() > 0;
-      int javaStack = javaSamples.nearest(tid, timeNs, maxJoinGapNs, inNative);
+      int javaStack = javaSamples.nearest(tid, timeNs, maxJoinGapNs, mayJoinNative(epoch, userStack));
       joined.add(new SampleKey(epoch, tid, kernelStack, userStack, javaStack));
     });
   }
 
   /**
-   * Turns the kernel to the other pair of maps when the epoch is old or its stack map a quarter
-   * full (a new stack lands in an occupied bucket, and is lost, as often as the map is full),
-   * and drains the old pair once its last events are joined (they wait {@link #JOIN_DELAY_NS}).
+   * Whether a sample may take the JVM's sample of a thread in native code: when the kernel caught
+   * it in native code, or when its user stack is missing or lost and says nothing of where it was.
+   * Stack ids are unsigned 64-bit hashes: the markers are compared for equality only.
+   */
+  private boolean mayJoinNative(int epoch, long userStack) {
+    return userStack == NO_STACK || userStack == STACK_LOST
+        || resolver.user(epoch, userStack).leafNative() > 0;
+  }
+
+  /**
+   * Turns the kernel to the other pair of maps when the epoch is old, its stack map a quarter full
+   * (more distinct stacks than that usually mean more to come), or the kernel has started losing
+   * stacks or samples to full maps; drains the old pair once its last events are joined.
    */
   private void rotate(long now) {
     if (draining >= 0 && now >= drainAtNs) {
       drain(draining);
       draining = -1;
     }
+    long losses = losses();
     boolean due = now - epochStartedNs >= EPOCH_SECONDS * 1_000_000_000L
-        || resolver.userStacks(epoch) > options.stacks() / 4;
+        || resolver.userStacks(epoch) > options.stacks() / 4
+        || losses != lossesAtEpochStart;
     if (draining < 0 && due) {
       draining = epoch;
       epoch = 1 - epoch;
       epochMap.setInt(0, epoch);
       epochStartedNs = now;
-      drainAtNs = now + JOIN_DELAY_NS + POLL_MS * 5 * 1_000_000L;
+      lossesAtEpochStart = losses;
+      drainAtNs = now + joinDelayNs + POLL_MS * 5 * 1_000_000L;
+      javaSamples.forgetThreadsIdleSince(now - joinDelayNs - maxJoinGapNs);
     }
+  }
+
+  private long losses() {
+    BpfMap counters = object().map("counters");
+    return counters.counter(KERNEL_STACKS_LOST) + counters.counter(USER_STACKS_LOST) + counters.counter(KEYS_FULL);
   }
 
   /** Adds an epoch's counts to the profile and empties its maps; the kernel writes the other pair. */
@@ -250,6 +276,12 @@ public final class CpuProbe extends BpfProbe {
     }
     quiesce();
     stopPoller();
+    synchronized (round) {
+      contributeLocked(object, report);
+    }
+  }
+
+  private void contributeLocked(BpfObject object, ReportBuilder report) {
     events.consume();
     symbols.refresh();
     join(Long.MAX_VALUE);
@@ -278,23 +310,30 @@ public final class CpuProbe extends BpfProbe {
     report.dropped("cpu.samplesOfMoreStacks", assembler.overflow());
   }
 
+  /** Each resource closed whatever the others did: the JIT map above all, so JVMTI stops. */
   @Override
   protected void stopping() {
     stopPoller();
-    if (events != null) {
-      events.close();
-    }
-    if (sampling != null) {
-      sampling.close();
-    }
-    if (resolver != null) {
-      resolver.close();
-    }
-    if (symbols != null) {
-      symbols.close();
+    synchronized (round) {
+      closeQuietly(events);
+      closeQuietly(sampling);
+      closeQuietly(resolver);
+      closeQuietly(symbols);
     }
   }
 
+  private static void closeQuietly(AutoCloseable resource) {
+    if (resource == null) {
+      return;
+    }
+    try {
+      resource.close();
+    } catch (Exception | LinkageError e) {
+      // Nothing more to do at stop; the kernel releases what is left with the object.
+    }
+  }
+
+  /** Stops the poller's loop; a round still running finishes first (see {@link #round}). */
   private void stopPoller() {
     polling = false;
     if (poller != null) {
@@ -303,15 +342,6 @@ public final class CpuProbe extends BpfProbe {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }
-  }
-
-  private static boolean preserveFramePointer() {
-    try {
-      return Boolean.parseBoolean(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-          .getVMOption("PreserveFramePointer").getValue());
-    } catch (RuntimeException e) {
-      return false; // not HotSpot: say what is true of most JVMs
     }
   }
 }

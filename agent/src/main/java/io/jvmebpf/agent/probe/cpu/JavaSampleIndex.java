@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * one nearest a kernel sample of the same thread. JFR is the truth for Java stacks; the kernel's
  * frame-pointer walk cannot name interpreted frames and is cut by JIT code built without
  * {@code -XX:+PreserveFramePointer}. Bounded: {@value #PER_THREAD} samples per thread,
- * {@value #MAX_THREADS} threads and {@value #MAX_STACKS} distinct stacks, the rest counted.
+ * {@value #MAX_THREADS} threads (idle ones forgotten at each epoch) and {@value #MAX_STACKS}
+ * distinct stacks, the rest counted.
  */
 public final class JavaSampleIndex implements Consumer<JavaStackSample> {
   static final int PER_THREAD = 512;
@@ -28,7 +29,6 @@ public final class JavaSampleIndex implements Consumer<JavaStackSample> {
   private final Map<Integer, ThreadSamples> byThread = new HashMap<>();
   private final Map<List<Frame>, Integer> stackIds = new HashMap<>();
   private final List<List<Frame>> stacks = new ArrayList<>();
-  private long samples;
   private long dropped;
 
   public JavaSampleIndex() {
@@ -39,7 +39,6 @@ public final class JavaSampleIndex implements Consumer<JavaStackSample> {
 
   @Override
   public synchronized void accept(JavaStackSample sample) {
-    samples++;
     int tid = (int) sample.osThreadId();
     ThreadSamples thread = byThread.get(tid);
     if (thread == null) {
@@ -75,8 +74,9 @@ public final class JavaSampleIndex implements Consumer<JavaStackSample> {
     return stacks.get(id);
   }
 
-  synchronized long samples() {
-    return samples;
+  /** Forgets threads without a sample since {@code cutoffNs}: ended, or pooled tids not reused. */
+  synchronized void forgetThreadsIdleSince(long cutoffNs) {
+    byThread.values().removeIf(thread -> thread.newest() < cutoffNs);
   }
 
   synchronized long dropped() {
@@ -87,7 +87,7 @@ public final class JavaSampleIndex implements Consumer<JavaStackSample> {
     List<Frame> rootFirst = new ArrayList<>(leafFirst.size());
     for (int i = leafFirst.size() - 1; i >= 0; i--) {
       JavaFrame frame = leafFirst.get(i);
-      rootFirst.add(new Frame(frame.method(), kind(frame.type())));
+      rootFirst.add(new Frame(JavaNames.withoutAddresses(frame.method()), kind(frame.type())));
     }
     Integer id = stackIds.get(rootFirst);
     if (id != null) {
@@ -124,6 +124,10 @@ public final class JavaSampleIndex implements Consumer<JavaStackSample> {
       inNative[next] = isNative;
       next = (next + 1) % PER_THREAD;
       size = Math.min(size + 1, PER_THREAD);
+    }
+
+    long newest() {
+      return size == 0 ? Long.MIN_VALUE : times[(next - 1 + PER_THREAD) % PER_THREAD];
     }
 
     int nearest(long timeNs, long maxGapNs, boolean nativeAllowed) {

@@ -25,7 +25,12 @@ final class JoinedCounts {
     if (n == null) {
       if (keys >= MAX_KEYS) {
         overflow++;
-        n = split.computeIfAbsent(SampleKey.NO_JAVA_STACK, k -> new long[1]);
+        n = split.get(SampleKey.NO_JAVA_STACK);
+        if (n == null) {
+          keys++; // past the bound by one per kernel key at most: forget() subtracts it again
+          n = new long[1];
+          split.put(SampleKey.NO_JAVA_STACK, n);
+        }
       } else {
         keys++;
         n = new long[1];

@@ -29,7 +29,7 @@ final class PerfSampling implements AutoCloseable {
   private int eventType = PerfEvent.PERF_TYPE_SOFTWARE;
   private long eventConfig = PerfEvent.PERF_COUNT_SW_CPU_CLOCK;
   private String event = "cpu";
-  private int openFailures;
+  private final BitSet failed = new BitSet();
   private int cpusSampled; // the most at once, kept past close for the report
   private int offlined;
   private boolean closed;
@@ -53,8 +53,7 @@ final class PerfSampling implements AutoCloseable {
     for (int cpu = online.nextSetBit(0); cpu >= 0; cpu = online.nextSetBit(cpu + 1)) {
       RuntimeException failure = attach(cpu);
       if (failure != null && links.isEmpty() && eventType == PerfEvent.PERF_TYPE_HARDWARE) {
-        fallback = "event=cycles: this machine has no hardware cycles counter (perf_event_open errno "
-            + (failure instanceof BpfException b ? b.errno() : 0) + "), so the software cpu-clock is sampled";
+        fallback = "event=cycles: " + whyNoCycles(failure) + ", so the software cpu-clock is sampled";
         eventType = PerfEvent.PERF_TYPE_SOFTWARE;
         eventConfig = PerfEvent.PERF_COUNT_SW_CPU_CLOCK;
         event = "cpu";
@@ -90,6 +89,14 @@ final class PerfSampling implements AutoCloseable {
     }
   }
 
+  /** ENOENT, EOPNOTSUPP and ENODEV are how perf_event_open says there is no such counter. */
+  private static String whyNoCycles(RuntimeException failure) {
+    int errno = failure instanceof BpfException b ? b.errno() : 0;
+    return errno == 2 || errno == 95 || errno == 19
+        ? "this machine has no hardware cycles counter"
+        : "the cycles counter cannot be opened (" + failure.getMessage() + ")";
+  }
+
   private RuntimeException attach(int cpu) {
     try {
       PerfEvent.Sampling sampling = options.rateHz() > 0 || eventType == PerfEvent.PERF_TYPE_HARDWARE
@@ -98,9 +105,10 @@ final class PerfSampling implements AutoCloseable {
       int fd = PerfEvent.open(eventType, eventConfig, -1, cpu, sampling);
       links.put(cpu, program.attachPerfEvent(fd));
       cpusSampled = Math.max(cpusSampled, links.size());
+      failed.clear(cpu);
       return null;
     } catch (RuntimeException e) {
-      openFailures++;
+      failed.set(cpu);
       log.debug("cpu: CPU " + cpu + " not sampled: " + e.getMessage());
       return e;
     }
@@ -120,8 +128,9 @@ final class PerfSampling implements AutoCloseable {
     return cpusSampled;
   }
 
+  /** Online CPUs whose event would not open, at the last try (retried each rescan). */
   synchronized int openFailures() {
-    return openFailures;
+    return failed.cardinality();
   }
 
   /** CPUs with an event now. */

@@ -23,6 +23,7 @@ final class ProcessCodeSymbols implements CodeSymbols {
   private boolean kernelTried; // guarded by this
   private volatile JitCodeMap jit; // null until started, and when it could not be
   private boolean jitTried; // guarded by this
+  private boolean closed; // guarded by this: no JVMTI started after close
 
   private ProcessCodeSymbols(AgentLog log) {
     this.log = log;
@@ -67,7 +68,7 @@ final class ProcessCodeSymbols implements CodeSymbols {
       switch (KernelSymbols.load()) {
         case KernelSymbolsLoad.Loaded loaded -> kernelSymbols = loaded.symbols();
         case KernelSymbolsLoad.Unavailable why ->
-            log.info("cpu: kernel frames are not named: " + why.reason());
+            log.debug("cpu: kernel frames are not named: " + why.reason());
       }
     }
     Frame frame = kernelSymbols == null ? null : kernelSymbols.resolve(pc);
@@ -76,21 +77,31 @@ final class ProcessCodeSymbols implements CodeSymbols {
 
   @Override
   public synchronized void refresh() {
+    if (closed) {
+      return;
+    }
     if (!jitTried) {
       jitTried = true;
-      try {
-        jit = JitCodeMap.start();
-      } catch (RuntimeException | LinkageError e) {
-        log.info("cpu: JIT-compiled frames are named from the JVM's samples (JFR) only: " + e.getMessage());
-      }
+      jit = startJitMap();
     }
     if (jit != null) {
       jit.drain();
     }
   }
 
+  /** The JIT code map, started here rather than at premain: its replay of the code cache takes time. */
+  private JitCodeMap startJitMap() {
+    try {
+      return JitCodeMap.start();
+    } catch (RuntimeException | LinkageError e) {
+      log.debug("cpu: JIT-compiled frames are named from the JVM's samples (JFR) only: " + e.getMessage());
+      return null;
+    }
+  }
+
   @Override
   public synchronized void close() {
+    closed = true;
     if (jit != null) {
       jit.close();
     }

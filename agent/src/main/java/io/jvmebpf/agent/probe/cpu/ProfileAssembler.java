@@ -132,7 +132,7 @@ final class ProfileAssembler {
   private static Frame innermostJava(List<Frame> frames) {
     for (int i = frames.size() - 1; i >= 0; i--) {
       Frame frame = frames.get(i);
-      if (frame.kind().isJava() && !frame.name().equals("Interpreter")) {
+      if (frame.kind().isJava() && !frame.equals(StackResolver.INTERPRETER)) {
         return frame;
       }
     }

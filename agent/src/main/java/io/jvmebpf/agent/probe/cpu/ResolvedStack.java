@@ -10,21 +10,13 @@ import java.util.List;
  * @param frames root first
  * @param leafNative how many frames at the leaf end are native code called from the Java part
  * @param complete whether its Java part can stand alone: Java frames found, none interpreted
- *     (those the walk cannot name) and the walk not cut by an unknown address (JIT code without
- *     frame pointers)
+ *     (those the walk cannot name), the walk not cut by an unknown address (JIT code without frame
+ *     pointers) nor by the kernel's depth limit
  */
 record ResolvedStack(List<Frame> frames, int leafNative, boolean complete) {
+  /** In place of the frames of a stack the kernel's map had no room for. */
+  static final String LOST_NAME = "[stack lost]";
   static final ResolvedStack EMPTY = new ResolvedStack(List.of(), 0, false);
   static final ResolvedStack LOST =
-      new ResolvedStack(List.of(new Frame("[stack lost]", FrameKind.UNKNOWN)), 0, false);
-
-  /** Whether any frame is a Java method the walk could name. */
-  boolean hasJava() {
-    for (Frame frame : frames) {
-      if (frame.kind() == FrameKind.JIT || frame.kind() == FrameKind.INLINED) {
-        return true;
-      }
-    }
-    return false;
-  }
+      new ResolvedStack(List.of(new Frame(LOST_NAME, FrameKind.UNKNOWN)), 0, false);
 }

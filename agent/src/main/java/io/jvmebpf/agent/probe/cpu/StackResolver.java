@@ -20,8 +20,10 @@ import java.util.Map;
  * naming a user stack soon after it was first sampled keeps JIT code that the JVM later frees from
  * being named after its successor.
  */
-final class StackResolver {
-  private static final Frame INTERPRETER = new Frame("Interpreter", FrameKind.INTERPRETED);
+final class StackResolver implements AutoCloseable {
+  /** An interpreted frame: the walk cannot tell its method, only the JVM's own sample can. */
+  static final Frame INTERPRETER = new Frame("Interpreter", FrameKind.INTERPRETED);
+  private static final List<Frame> KERNEL_LOST = List.of(new Frame(ResolvedStack.LOST_NAME, FrameKind.KERNEL));
 
   private final BpfMap[] stacks;
   private final CodeSymbols symbols;
@@ -44,7 +46,7 @@ final class StackResolver {
       return List.of();
     }
     if (id == ProfileLayouts.STACK_LOST) {
-      return List.of(new Frame("[stack lost]", FrameKind.KERNEL));
+      return KERNEL_LOST;
     }
     List<Frame> frames = kernel.get(epoch).get(id);
     if (frames == null) {
@@ -91,6 +93,7 @@ final class StackResolver {
     List<Frame> leafFirst = new ArrayList<>(depth);
     int leafNative = -1; // native frames before the first Java, interpreted or unknown one
     boolean interpreted = false;
+    boolean hasJava = false; // a Java method named by the JIT map
     boolean cut = false;
     boolean refreshed = false;
     for (int i = 0; i < depth; i++) {
@@ -111,6 +114,7 @@ final class StackResolver {
         for (int j = java.size() - 1; j >= 0; j--) {
           leafFirst.add(java.get(j));
         }
+        hasJava = true;
       } else if (nativeFrame != null) {
         leafFirst.add(nativeFrame);
         continue;
@@ -133,8 +137,9 @@ final class StackResolver {
       leafNative = leafFirst.size();
     }
     Collections.reverse(leafFirst);
-    ResolvedStack stack = new ResolvedStack(List.copyOf(leafFirst), leafNative, false);
-    return new ResolvedStack(stack.frames(), leafNative, stack.hasJava() && !interpreted && !cut);
+    // A walk the kernel cut at its depth limit has lost its root frames: not whole either.
+    boolean truncated = depth == MAX_DEPTH;
+    return new ResolvedStack(List.copyOf(leafFirst), leafNative, hasJava && !interpreted && !cut && !truncated);
   }
 
   private int read(int epoch, long id) {
@@ -153,7 +158,8 @@ final class StackResolver {
     return depth;
   }
 
-  void close() {
+  @Override
+  public void close() {
     arena.close();
   }
 }
