@@ -35,8 +35,8 @@ import java.util.Map;
  * outlived its join.
  */
 public final class CpuProbe extends BpfProbe {
-  private static final int POLL_MS = 100;
-  private static final int RESCAN_EVERY_POLLS = 10;
+  private static final int POLL_MS = 200;
+  private static final int RESCAN_EVERY_POLLS = 5;
   /** How long events wait for JFR, which hands its samples over about once a second. */
   private static final long MIN_JOIN_DELAY_NS = 2_000_000_000L;
   private static final int PENDING_EVENTS = 65_536;
