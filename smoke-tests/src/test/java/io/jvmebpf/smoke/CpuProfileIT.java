@@ -83,6 +83,20 @@ class CpuProfileIT {
     }
   }
 
+  /**
+   * Without frame pointers the kernel's walk stops inside JIT code; the JVM's own samples must
+   * still give the whole Java stack, down to the thread's first frame.
+   */
+  @Test
+  void spinAStacksReachDownToThreadRun() throws Exception {
+    Collapsed collapsed = Collapsed.read(run.reportDir().resolve("cpu.collapsed")).ofThreads(java.util.Set.of("spin-a"));
+    long rooted = collapsed.lines().stream()
+        .filter(l -> l.frames().size() > 1 && l.frames().get(1).equals("java.lang.Thread.run"))
+        .mapToLong(Collapsed.Line::count).sum();
+    assertTrue(rooted >= collapsed.total() * 0.9,
+        rooted + " of " + collapsed.total() + " spin-a samples have java.lang.Thread.run at their root");
+  }
+
   @Test
   void collapsedStacksAreRootedAtThreadsAndAddUpToTheSamples() throws Exception {
     Collapsed collapsed = Collapsed.read(run.reportDir().resolve("cpu.collapsed"));

@@ -10,8 +10,8 @@ import java.util.List;
  * @param frames root first
  * @param leafNative how many frames at the leaf end are native code called from the Java part
  * @param complete whether its Java part can stand alone: Java frames found, none interpreted
- *     (those the walk cannot name), the walk not cut by an unknown address (JIT code without frame
- *     pointers) nor by the kernel's depth limit
+ *     (those the walk cannot name), the walk rooted in the thread's native start and not cut by an
+ *     unknown address (JIT code without frame pointers) nor by the kernel's depth limit
  */
 record ResolvedStack(List<Frame> frames, int leafNative, boolean complete) {
   /** In place of the frames of a stack the kernel's map had no room for. */

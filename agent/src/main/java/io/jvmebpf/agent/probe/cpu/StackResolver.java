@@ -136,10 +136,14 @@ final class StackResolver implements AutoCloseable {
     if (leafNative < 0) {
       leafNative = leafFirst.size();
     }
-    Collections.reverse(leafFirst);
-    // A walk the kernel cut at its depth limit has lost its root frames: not whole either.
+    // Whole only down to the thread's native start (start_thread, JavaCalls, the call stub): a walk
+    // that ends on a Java frame stopped early (JIT code without frame pointers often leaves a
+    // frame pointer of 0), and one the kernel cut at its depth limit lost its root frames.
+    boolean rooted = !leafFirst.isEmpty() && leafFirst.getLast().kind() == FrameKind.NATIVE;
     boolean truncated = depth == MAX_DEPTH;
-    return new ResolvedStack(List.copyOf(leafFirst), leafNative, hasJava && !interpreted && !cut && !truncated);
+    Collections.reverse(leafFirst);
+    return new ResolvedStack(
+        List.copyOf(leafFirst), leafNative, hasJava && !interpreted && !cut && rooted && !truncated);
   }
 
   private int read(int epoch, long id) {
