@@ -104,7 +104,8 @@ public final class AgentSession {
       }
     }
     Probes probes = Probes.start(
-        new ProbeContext(scope, options, log, threads, javaSamples), syscalls, unavailable);
+        new ProbeContext(scope, options, log, threads, javaSamples, jfr == null ? () -> true : jfr::started),
+        syscalls, unavailable);
     if (jfr != null && !(probes.features().get("cpu") instanceof FeatureStatus.On)) {
       jfr.stopSamples(); // the CPU probe did not start: nothing to join them with
     }

@@ -28,6 +28,7 @@ public final class JfrEvents implements AutoCloseable {
   private boolean closed; // guarded by this
   private boolean samplesStopped; // guarded by this
   private volatile Throwable failure;
+  private volatile boolean flushed; // JFR has recorded and handed over a first batch
 
   /**
    * What to stream.
@@ -63,7 +64,7 @@ public final class JfrEvents implements AutoCloseable {
     return new JfrEvents(subscriptions);
   }
 
-  private static RecordingStream open(Subscriptions subscriptions) {
+  private RecordingStream open(Subscriptions subscriptions) {
     RecordingStream stream = new RecordingStream();
     for (String event : new String[] {"jdk.ThreadStart", "jdk.ThreadEnd"}) {
       stream.enable(event).withoutStackTrace();
@@ -76,6 +77,7 @@ public final class JfrEvents implements AutoCloseable {
       }
     }
     stream.setReuse(true);
+    stream.onFlush(() -> flushed = true);
     return stream;
   }
 
@@ -122,6 +124,19 @@ public final class JfrEvents implements AutoCloseable {
     stream.disable("jdk.NativeMethodSample");
   }
 
+  /**
+   * Whether JFR is done starting: it has handed over a first batch, failed, or was closed. Until
+   * then nothing else should create a JVMTI environment in this JVM: doing so while JFR starts has
+   * been seen to leave JFR's start waiting forever for a recorder thread that never came.
+   */
+  public boolean started() {
+    return flushed || failure != null || isClosed();
+  }
+
+  private synchronized boolean isClosed() {
+    return closed;
+  }
+
   /** Why JFR could not start or stream, or null. */
   public Throwable failure() {
     return failure;
@@ -141,14 +156,16 @@ public final class JfrEvents implements AutoCloseable {
     // stop() delivers the last events and ends the stream thread. At JVM exit JFR's own shutdown
     // hook may have stopped the recording first (stop() then throws), or may hold stop() up:
     // what was delivered by then is what there is.
+    // Both on a daemon: the caller (the report at exit) waits WAIT_LIMIT at most, whatever JFR does.
     join(daemon("jvm-ebpf-jfr-stop", () -> {
       try {
         s.stop();
       } catch (IllegalStateException stoppedByJfrShutdown) {
+        // stopped already: close below
+      } finally {
         s.close();
       }
     }));
-    s.close();
   }
 
   /** A daemon whose failure is kept for {@link #failure()}, never printed on the host's stderr. */

@@ -20,6 +20,12 @@ interface CodeSymbols extends AutoCloseable {
   /** Takes in code loaded since the last call (JIT compilations, libraries). */
   void refresh();
 
+  /**
+   * Whether naming should begin: the JIT code map is up, or will not come. Stacks named before
+   * would keep unnamed JIT frames.
+   */
+  boolean ready();
+
   @Override
   void close();
 }

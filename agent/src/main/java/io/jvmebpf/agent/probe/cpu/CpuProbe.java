@@ -124,7 +124,7 @@ public final class CpuProbe extends BpfProbe {
   protected void started(BpfObject object, ProbeContext context) {
     this.context = context;
     preserveFramePointer = DiagnosticCommands.flagOn("PreserveFramePointer");
-    symbols = ProcessCodeSymbols.open(context.log());
+    symbols = ProcessCodeSymbols.open(context.log(), context.jfrStarted());
     resolver = new StackResolver(new BpfMap[] {object.map("stacks0"), object.map("stacks1")}, symbols);
     assembler = new ProfileAssembler(resolver, javaSamples);
     counts = new BpfMap[] {object.map("counts0"), object.map("counts1")};
@@ -177,11 +177,13 @@ public final class CpuProbe extends BpfProbe {
           return;
         }
         symbols.refresh();
-        // Named now, within a poll of being sampled, while their JIT code is what was sampled.
-        pending.visitNew((timeNs, epoch, tid, kernelStack, userStack) -> resolver.user(epoch, userStack));
-        long now = System.nanoTime();
-        join(now - joinDelayNs);
-        rotate(now);
+        if (symbols.ready()) {
+          // Named now, within a poll of being sampled, while their JIT code is what was sampled.
+          pending.visitNew((timeNs, epoch, tid, kernelStack, userStack) -> resolver.user(epoch, userStack));
+          long now = System.nanoTime();
+          join(now - joinDelayNs);
+          rotate(now);
+        }
         if (++polls % RESCAN_EVERY_POLLS == 0) {
           sampling.rescan();
         }

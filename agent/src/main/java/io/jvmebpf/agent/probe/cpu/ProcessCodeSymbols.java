@@ -8,6 +8,7 @@ import io.jvmebpf.agent.symbols.KernelSymbols;
 import io.jvmebpf.agent.symbols.KernelSymbolsLoad;
 import io.jvmebpf.agent.symbols.NativeSymbols;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * This JVM's code symbolizers behind one face: the JIT code map (Java methods, the interpreter,
@@ -16,8 +17,12 @@ import java.util.List;
  */
 final class ProcessCodeSymbols implements CodeSymbols {
   private static final Frame UNKNOWN_KERNEL = new Frame("[unknown]", FrameKind.KERNEL);
+  /** Past this, a JFR still not started is taken for one that will not: the JIT map starts. */
+  private static final long JFR_START_LIMIT_NS = 10_000_000_000L;
 
   private final AgentLog log;
+  private final BooleanSupplier jfrStarted;
+  private final long openedNs = System.nanoTime();
   private final NativeSymbols nativeSymbols = NativeSymbols.forThisProcess();
   private KernelSymbols kernelSymbols; // guarded by this
   private boolean kernelTried; // guarded by this
@@ -25,12 +30,14 @@ final class ProcessCodeSymbols implements CodeSymbols {
   private boolean jitTried; // guarded by this
   private boolean closed; // guarded by this: no JVMTI started after close
 
-  private ProcessCodeSymbols(AgentLog log) {
+  private ProcessCodeSymbols(AgentLog log, BooleanSupplier jfrStarted) {
     this.log = log;
+    this.jfrStarted = jfrStarted;
   }
 
-  static ProcessCodeSymbols open(AgentLog log) {
-    return new ProcessCodeSymbols(log);
+  /** @param jfrStarted whether JFR is done starting: the JIT map's JVMTI environment waits for it */
+  static ProcessCodeSymbols open(AgentLog log, BooleanSupplier jfrStarted) {
+    return new ProcessCodeSymbols(log, jfrStarted);
   }
 
   @Override
@@ -80,13 +87,18 @@ final class ProcessCodeSymbols implements CodeSymbols {
     if (closed) {
       return;
     }
-    if (!jitTried) {
+    if (!jitTried && (jfrStarted.getAsBoolean() || System.nanoTime() - openedNs > JFR_START_LIMIT_NS)) {
       jitTried = true;
       jit = startJitMap();
     }
     if (jit != null) {
       jit.drain();
     }
+  }
+
+  @Override
+  public synchronized boolean ready() {
+    return jitTried || closed;
   }
 
   /** The JIT code map, started here rather than at premain: its replay of the code cache takes time. */

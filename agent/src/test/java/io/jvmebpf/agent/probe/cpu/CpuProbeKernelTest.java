@@ -47,7 +47,7 @@ class CpuProbeKernelTest {
     int[] burnerTid = new int[1];
     try {
       probe.start(new ProbeContext(
-          ProcessScope.ofThisProcess(), AgentOptions.defaults(), AgentLog.stderr(), registry, javaSamples));
+          ProcessScope.ofThisProcess(), AgentOptions.defaults(), AgentLog.stderr(), registry, javaSamples, () -> true));
       Thread burner = new Thread(() -> {
         burnerTid[0] = currentTid();
         Random random = new Random(7);
@@ -102,7 +102,7 @@ class CpuProbeKernelTest {
     int[] burnerTid = new int[1];
     try {
       probe.start(new ProbeContext(
-          ProcessScope.ofThisProcess(), AgentOptions.defaults(), AgentLog.stderr(), registry, javaSamples));
+          ProcessScope.ofThisProcess(), AgentOptions.defaults(), AgentLog.stderr(), registry, javaSamples, () -> true));
       try {
         Files.writeString(cpu1, "0");
         awaitCpus(probe, 1, 1); // the poller's rescan sees it gone

@@ -94,7 +94,7 @@ class SyscallProbeKernelTest {
     try (probe) {
       probe.start(new ProbeContext(
           ProcessScope.ofThisProcess(), AgentOptions.defaults(), AgentLog.stderr(), registry,
-          new JavaSampleIndex()));
+          new JavaSampleIndex(), () -> true));
       int[] tid = new int[1];
       Thread worker = new Thread(() -> {
         tid[0] = gettid();
