@@ -110,6 +110,28 @@ class CpuProfileIT {
     assertTrue(spinA > 0, "no spin-a stack with " + SPIN_A + " in cpu.collapsed");
   }
 
+  /** The pprof file, read with classes generated from the pprof schema: the same samples. */
+  @Test
+  void pprofParsesAndItsTotalsAreTheCollapsedFilesTotals() throws Exception {
+    io.jvmebpf.agent.report.profile.pprof.PprofProto.Profile pprof;
+    try (java.io.InputStream in = new java.util.zip.GZIPInputStream(
+        Files.newInputStream(run.reportDir().resolve("cpu.pb.gz")))) {
+      pprof = io.jvmebpf.agent.report.profile.pprof.PprofProto.Profile.parseFrom(in);
+    }
+    assertEquals("samples", pprof.getStringTable((int) pprof.getSampleType(0).getType()));
+    assertEquals("cpu", pprof.getStringTable((int) pprof.getSampleType(1).getType()));
+    assertEquals(10_000_000, pprof.getPeriod());
+    long samples = 0;
+    long nanos = 0;
+    for (var sample : pprof.getSampleList()) {
+      samples += sample.getValue(0);
+      nanos += sample.getValue(1);
+    }
+    long collapsedTotal = Collapsed.read(run.reportDir().resolve("cpu.collapsed")).total();
+    assertEquals(collapsedTotal, samples);
+    assertEquals(collapsedTotal * 10_000_000, nanos);
+  }
+
   @Test
   void flameGraphIsOneSelfContainedPage() throws Exception {
     String html = Files.readString(run.reportDir().resolve("cpu.html"));
