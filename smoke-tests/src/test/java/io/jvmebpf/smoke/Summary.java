@@ -69,7 +69,7 @@ record Summary(JsonNode root) {
   static java.util.Map<String, Long> topFrames(JsonNode thread) {
     java.util.Map<String, Long> frames = new java.util.LinkedHashMap<>();
     required(required(thread, "cpu"), "topFrames")
-        .forEach(f -> frames.put(required(f, "name").asText(), required(f, "samples").asLong()));
+        .forEach(f -> frames.merge(required(f, "name").asText(), required(f, "samples").asLong(), Long::sum));
     return frames;
   }
 

@@ -139,13 +139,23 @@ final class ProfileAssembler {
     return null;
   }
 
+  /**
+   * The hottest frames by method name: a method run both interpreted and compiled is one entry,
+   * of the kind most of its samples had.
+   */
   private static List<CpuSummary.TopFrame> top(Map<Frame, long[]> hottest) {
-    return hottest.entrySet().stream()
-        .sorted(Comparator.comparingLong((Map.Entry<Frame, long[]> e) -> e.getValue()[0]).reversed()
-            .thenComparing(e -> e.getKey().name()))
+    Map<String, long[]> byName = new HashMap<>();
+    Map<String, Frame> commonestKind = new HashMap<>();
+    hottest.forEach((frame, n) -> {
+      byName.computeIfAbsent(frame.name(), k -> new long[1])[0] += n[0];
+      commonestKind.merge(frame.name(), frame, (a, b) -> hottest.get(a)[0] >= hottest.get(b)[0] ? a : b);
+    });
+    return byName.entrySet().stream()
+        .sorted(Comparator.comparingLong((Map.Entry<String, long[]> e) -> e.getValue()[0]).reversed()
+            .thenComparing(Map.Entry::getKey))
         .limit(TOP_FRAMES)
         .map(e -> new CpuSummary.TopFrame(
-            e.getKey().name(), e.getKey().kind().name().toLowerCase(), e.getValue()[0]))
+            e.getKey(), commonestKind.get(e.getKey()).kind().name().toLowerCase(), e.getValue()[0]))
         .toList();
   }
 
