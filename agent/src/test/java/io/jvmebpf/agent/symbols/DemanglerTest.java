@@ -1,8 +1,8 @@
 package io.jvmebpf.agent.symbols;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jvmebpf.bpf.testing.MachineAssumptions;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,7 +13,7 @@ class DemanglerTest {
 
   @Test
   void cxxNamesLoseTheirArgumentsAsAsyncProfilerPrintsThem() {
-    assumeTrue(Demangler.unavailableReason() == null, Demangler.unavailableReason());
+    MachineAssumptions.assume(Demangler.unavailableReason() == null, Demangler.unavailableReason());
     assertEquals(
         "JavaThread::thread_main_inner",
         demangler.demangle("_ZN10JavaThread17thread_main_innerEv"));
@@ -42,8 +42,8 @@ class DemanglerTest {
 
   @Test
   void agreesWithCxxfiltOnLibjvm() throws IOException {
-    assumeTrue(Demangler.unavailableReason() == null, Demangler.unavailableReason());
-    assumeTrue(Binutils.has("readelf") && Binutils.has("c++filt"), "binutils is not installed");
+    MachineAssumptions.assume(Demangler.unavailableReason() == null, Demangler.unavailableReason());
+    MachineAssumptions.assume(Binutils.has("readelf") && Binutils.has("c++filt"), "binutils is not installed");
     List<String> mangled =
         Binutils.functions(ThisProcess.LIBJVM).stream()
             .map(Binutils.ElfSymbol::name)
@@ -51,7 +51,7 @@ class DemanglerTest {
             .distinct()
             .limit(2000)
             .toList();
-    assumeTrue(mangled.size() > 100, "libjvm has few C++ symbols here");
+    MachineAssumptions.assume(mangled.size() > 100, "libjvm has few C++ symbols here");
     List<String> expected = Binutils.cxxfilt(mangled);
     for (int i = 0; i < mangled.size(); i++) {
       assertEquals(

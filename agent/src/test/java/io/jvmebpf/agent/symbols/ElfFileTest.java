@@ -3,8 +3,8 @@ package io.jvmebpf.agent.symbols;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jvmebpf.bpf.testing.MachineAssumptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ElfFileTest {
   @Test
   void buildIdsAreReadelfs() throws IOException {
-    assumeTrue(Binutils.has("readelf"), "readelf (binutils) is not installed: no ground truth");
+    MachineAssumptions.assume(Binutils.has("readelf"), "readelf (binutils) is not installed: no ground truth");
     for (Path file : List.of(libc(), ThisProcess.LIBJVM)) {
       String expected = Binutils.buildId(file);
-      assumeTrue(expected != null, file + " has no build-id");
+      MachineAssumptions.assume(expected != null, file + " has no build-id");
       try (ElfFile elf = ElfFile.open(file)) {
         assertEquals(expected, elf.buildId(), file.toString());
       }
@@ -91,7 +91,7 @@ class ElfFileTest {
    * and the name kept there is one of the names readelf gives that address.
    */
   private static void assertEveryFunctionFound(Path file) throws IOException {
-    assumeTrue(Binutils.has("readelf"), "readelf (binutils) is not installed: no ground truth");
+    MachineAssumptions.assume(Binutils.has("readelf"), "readelf (binutils) is not installed: no ground truth");
     List<Binutils.ElfSymbol> expected = Binutils.functions(file);
     assertTrue(expected.size() > 100, "readelf lists " + expected.size() + " functions in " + file);
     Map<Long, Set<String>> namesAt = new HashMap<>();

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jvmebpf.bpf.testing.MachineAssumptions;
 import io.jvmebpf.agent.profile.Frame;
 import io.jvmebpf.agent.profile.FrameKind;
 import java.io.IOException;
@@ -64,7 +64,7 @@ class KernelSymbolsTest {
       }
       checked++;
     }
-    assumeTrue(checked > 0, "none of the chosen functions is in this kernel's kallsyms");
+    MachineAssumptions.assume(checked > 0, "none of the chosen functions is in this kernel's kallsyms");
   }
 
   @Test
@@ -127,7 +127,7 @@ class KernelSymbolsTest {
 
   private static KernelSymbols loaded(KernelSymbolsLoad load) {
     if (load instanceof KernelSymbolsLoad.Unavailable unavailable) {
-      assumeTrue(false, unavailable.reason());
+      MachineAssumptions.skip(unavailable.reason());
     }
     return ((KernelSymbolsLoad.Loaded) load).symbols();
   }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jvmebpf.bpf.testing.MachineAssumptions;
 import io.jvmebpf.agent.profile.Frame;
 import io.jvmebpf.agent.profile.FrameKind;
 import java.io.IOException;
@@ -51,11 +51,11 @@ class NativeSymbolsTest {
     assertEquals(new Frame("JNI_CreateJavaVM", FrameKind.NATIVE), symbols.resolve(createVm + 7));
 
     // A local C++ function of .symtab, which dlsym cannot find: placed by libjvm's load bias.
-    assumeTrue(Binutils.has("readelf"), "readelf (binutils) is not installed: no ground truth");
+    MachineAssumptions.assume(Binutils.has("readelf"), "readelf (binutils) is not installed: no ground truth");
     List<Binutils.ElfSymbol> functions = Binutils.functions(ThisProcess.LIBJVM);
     long bias = createVm - valueOf(functions, "JNI_CreateJavaVM");
     String mangled = "_ZN10JavaThread17thread_main_innerEv";
-    assumeTrue(
+    MachineAssumptions.assume(
         functions.stream().anyMatch(f -> f.name().equals(mangled)),
         "this libjvm has no .symtab with " + mangled);
     long threadMainInner = bias + valueOf(functions, mangled);
@@ -118,10 +118,10 @@ class NativeSymbolsTest {
     NativeSymbols symbols = NativeSymbols.forThisProcess();
     // The first bytes of libc's executable mapping: its PLT, ahead of any function.
     Mapping libc = ThisProcess.mappingOf(ThisProcess.libc("write"));
-    assumeTrue(Binutils.has("readelf"), "readelf (binutils) is not installed: no ground truth");
+    MachineAssumptions.assume(Binutils.has("readelf"), "readelf (binutils) is not installed: no ground truth");
     try (ElfFile elf = ElfFile.open(Path.of(libc.path()))) {
       long first = elf.virtualAddress(libc.offset());
-      assumeTrue(
+      MachineAssumptions.assume(
           Binutils.functions(Path.of(libc.path())).stream().allMatch(f -> f.value() > first),
           "this libc has a function at the start of its text");
     }
@@ -156,7 +156,7 @@ class NativeSymbolsTest {
         continue; // not installed
       }
     }
-    assumeTrue(false, "every candidate library is loaded already or absent");
+    MachineAssumptions.skip("every candidate library is loaded already or absent");
     throw new AssertionError();
   }
 
