@@ -16,6 +16,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "profile.h"
+#include "counters.h"
 
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
@@ -71,14 +72,6 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
-static __always_inline void count(__u32 counter)
-{
-	__u64 *value = bpf_map_lookup_elem(&counters, &counter);
-
-	if (value)
-		__sync_fetch_and_add(value, 1);
-}
-
 /*
  * Stores the kernel stack (flags 0) or user stack (BPF_F_USER_STACK) under its hash in `stacks`
  * and returns the hash, or PROFILE_NO_STACK / PROFILE_STACK_LOST.
@@ -111,7 +104,7 @@ static __always_inline __u64 store_stack(void *ctx, void *stacks, __u64 flags, _
 	if (bpf_map_lookup_elem(stacks, &hash))
 		return hash;
 	if (bpf_map_update_elem(stacks, &hash, trace, BPF_NOEXIST) && !bpf_map_lookup_elem(stacks, &hash)) {
-		count(lost_counter);
+		increment(&counters, lost_counter);
 		return PROFILE_STACK_LOST;
 	}
 	return hash;
@@ -134,7 +127,7 @@ static __always_inline void record(void *ctx, struct sample_key *key, void *stac
 		if (samples)
 			__sync_fetch_and_add(samples, 1);
 		else
-			count(PROFILE_KEYS_FULL);
+			increment(&counters, PROFILE_KEYS_FULL);
 	}
 }
 
@@ -147,7 +140,7 @@ int sample(void *ctx)
 
 	if (!in_scope(&cfg.scope, &key.tid))
 		return 0;
-	count(PROFILE_SAMPLES);
+	increment(&counters, PROFILE_SAMPLES);
 
 	current = bpf_map_lookup_elem(&epoch, &zero);
 	key.epoch = current && *current ? 1 : 0;
@@ -158,7 +151,7 @@ int sample(void *ctx)
 
 	event = bpf_ringbuf_reserve(&sample_events, sizeof(*event), 0);
 	if (!event) {
-		count(PROFILE_EVENTS_LOST);
+		increment(&counters, PROFILE_EVENTS_LOST);
 		return 0;
 	}
 	event->time_ns = bpf_ktime_get_ns();

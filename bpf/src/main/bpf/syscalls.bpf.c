@@ -6,6 +6,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "syscalls.h"
+#include "counters.h"
 
 const volatile struct syscalls_config cfg = {};
 
@@ -34,14 +35,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } overflows SEC(".maps");
-
-static __always_inline void count_overflow(__u32 which)
-{
-	__u64 *n = bpf_map_lookup_elem(&overflows, &which);
-
-	if (n)
-		__sync_fetch_and_add(n, 1);
-}
 
 static __always_inline bool traced(long nr)
 {
@@ -88,7 +81,7 @@ int sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	fresh.start_ns = now;
 	fresh.nr = nr;
 	if (bpf_map_update_elem(&inflight, &tid, &fresh, BPF_NOEXIST))
-		count_overflow(OVERFLOW_INFLIGHT_FULL);
+		increment(&overflows, OVERFLOW_INFLIGHT_FULL);
 	return 0;
 }
 
@@ -121,7 +114,7 @@ int sys_exit(struct bpf_raw_tracepoint_args *ctx)
 		bpf_map_update_elem(&stats, &key, &zero, BPF_NOEXIST);
 		s = bpf_map_lookup_elem(&stats, &key);
 		if (!s) {
-			count_overflow(OVERFLOW_STATS_FULL);
+			increment(&overflows, OVERFLOW_STATS_FULL);
 			return 0;
 		}
 	}

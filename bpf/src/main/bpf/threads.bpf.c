@@ -6,6 +6,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "threads.h"
+#include "counters.h"
 
 const volatile struct threads_config cfg = {};
 
@@ -25,17 +26,14 @@ SEC("raw_tp/sched_process_exit")
 int thread_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct thread_exit_event *e;
-	__u32 zero = 0, tid;
-	__u64 *lost;
+	__u32 tid;
 
 	if (!in_scope(&cfg.scope, &tid))
 		return 0;
 	// Ring buffer full: count it so the report can say how many names were lost.
 	e = bpf_ringbuf_reserve(&thread_exits, sizeof(*e), 0);
 	if (!e) {
-		lost = bpf_map_lookup_elem(&lost_exits, &zero);
-		if (lost)
-			__sync_fetch_and_add(lost, 1);
+		increment(&lost_exits, 0);
 		return 0;
 	}
 	e->tid = tid;
