@@ -161,18 +161,27 @@ public final class BpfMap {
    * @return the number of entries deleted
    */
   public int clear() {
+    object.requireLoaded("clearing map " + name);
     List<byte[]> keys = new ArrayList<>();
-    forEach((key, value) -> keys.add(key.toArray(ValueLayout.JAVA_BYTE)));
     int deleted = 0;
     try (Arena arena = Arena.ofConfined()) {
+      // Keys only: reading the values (a stack is 1 KiB) would copy the whole map for nothing.
       MemorySegment key = arena.allocate(keySize(), 8);
+      MemorySegment previous = MemorySegment.NULL;
+      while ((int) Libbpf.bpf_map_get_next_key.invokeExact(fd(), previous, key) == 0) {
+        keys.add(key.toArray(ValueLayout.JAVA_BYTE));
+        previous = key;
+      }
       for (byte[] bytes : keys) {
         MemorySegment.copy(bytes, 0, key, ValueLayout.JAVA_BYTE, 0, bytes.length);
         deleted += delete(key) ? 1 : 0;
       }
+    } catch (Throwable t) {
+      throw Errors.rethrow(t);
     }
     return deleted;
   }
+
 
   /** Deletes {@code key}; false when it was not there. */
   public boolean delete(MemorySegment key) {
