@@ -46,8 +46,7 @@ class CpuProbeKernelTest {
     long[] burnerCpuNs = new long[1];
     int[] burnerTid = new int[1];
     try {
-      probe.start(new ProbeContext(
-          ProcessScope.ofThisProcess(), AgentOptions.defaults(), AgentLog.stderr(), registry, javaSamples, () -> true));
+      probe.start(context(registry, javaSamples));
       Thread burner = new Thread(() -> {
         burnerTid[0] = currentTid();
         Random random = new Random(7);
@@ -101,8 +100,7 @@ class CpuProbeKernelTest {
     long[] burnerCpuNs = new long[1];
     int[] burnerTid = new int[1];
     try {
-      probe.start(new ProbeContext(
-          ProcessScope.ofThisProcess(), AgentOptions.defaults(), AgentLog.stderr(), registry, javaSamples, () -> true));
+      probe.start(context(registry, javaSamples));
       try {
         Files.writeString(cpu1, "0");
         awaitCpus(probe, 1, 1); // the poller's rescan sees it gone
@@ -145,6 +143,12 @@ class CpuProbeKernelTest {
     }
     assertEquals(attached + " CPUs sampled, " + offlined + " went offline",
         now[0] + " CPUs sampled, " + now[1] + " went offline");
+  }
+
+  /** This JVM's own context, with JFR taken as started: the JIT map starts at the first poll. */
+  private static ProbeContext context(ThreadRegistry registry, JavaSampleIndex javaSamples) {
+    return new ProbeContext(
+        ProcessScope.ofThisProcess(), AgentOptions.defaults(), AgentLog.stderr(), registry, javaSamples, () -> true);
   }
 
   private static int currentTid() {
