@@ -1,5 +1,6 @@
 package io.jvmebpf.agent.probe;
 
+import io.jvmebpf.agent.Closeables;
 import io.jvmebpf.agent.config.AgentOptions;
 import io.jvmebpf.agent.probe.cpu.CpuProbe;
 import io.jvmebpf.agent.probe.syscalls.SyscallProbe;
@@ -126,13 +127,7 @@ public final class Probes implements AutoCloseable {
   /** Closes every probe, each whatever the others did. */
   @Override
   public void close() {
-    for (Probe probe : running) {
-      try {
-        probe.close();
-      } catch (RuntimeException | LinkageError e) {
-        // Nothing more to do for it at exit; the kernel detaches what is left when the JVM ends.
-      }
-    }
+    running.forEach(Closeables::closeQuietly);
     running.clear();
   }
 }

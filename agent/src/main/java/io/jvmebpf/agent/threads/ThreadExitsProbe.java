@@ -2,7 +2,7 @@ package io.jvmebpf.agent.threads;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-import io.jvmebpf.agent.AgentThreads;
+import io.jvmebpf.agent.Poller;
 import io.jvmebpf.agent.probe.BpfProbe;
 import io.jvmebpf.agent.probe.ProbeContext;
 import io.jvmebpf.agent.report.ReportBuilder;
@@ -25,8 +25,7 @@ public final class ThreadExitsProbe extends BpfProbe {
 
   private final ThreadRegistry registry;
   private RingBuffer exits;
-  private Thread poller;
-  private volatile boolean polling;
+  private Poller poller;
 
   public ThreadExitsProbe(ThreadRegistry registry) {
     super("threads");
@@ -51,12 +50,7 @@ public final class ThreadExitsProbe extends BpfProbe {
   @Override
   protected void started(BpfObject object, ProbeContext context) {
     exits = RingBuffer.open(object.map("thread_exits"), this::onExit);
-    polling = true;
-    poller = AgentThreads.start("threads", () -> {
-      while (polling) {
-        exits.poll(POLL_MS);
-      }
-    }, context.log());
+    poller = Poller.start("threads", () -> exits.poll(POLL_MS), context.log());
   }
 
   private void onExit(MemorySegment event) {
@@ -90,13 +84,8 @@ public final class ThreadExitsProbe extends BpfProbe {
   }
 
   private void stopPoller() {
-    polling = false;
     if (poller != null) {
-      try {
-        poller.join(POLL_MS * 5L);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      poller.stop(POLL_MS * 5L);
     }
   }
 }

@@ -1,10 +1,11 @@
 package io.jvmebpf.agent.probe.cpu;
 
+import static io.jvmebpf.agent.Closeables.closeQuietly;
 import static io.jvmebpf.agent.probe.cpu.ProfileLayouts.*;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import io.jvmebpf.agent.AgentThreads;
+import io.jvmebpf.agent.Poller;
 import io.jvmebpf.agent.config.CpuOptions;
 import io.jvmebpf.agent.jvm.DiagnosticCommands;
 import io.jvmebpf.agent.probe.BpfProbe;
@@ -36,7 +37,7 @@ import java.util.Map;
  */
 public final class CpuProbe extends BpfProbe {
   private static final int POLL_MS = 200;
-  private static final int RESCAN_EVERY_POLLS = 5;
+  private static final int RESCAN_EVERY_ROUNDS = 5;
   /** How long events wait for JFR, which hands its samples over about once a second. */
   private static final long MIN_JOIN_DELAY_NS = 2_000_000_000L;
   private static final int PENDING_EVENTS = 65_536;
@@ -73,8 +74,8 @@ public final class CpuProbe extends BpfProbe {
   private boolean preserveFramePointer;
   private long startedNanos;
   private long startedEpochNanos;
-  private Thread poller;
-  private volatile boolean polling;
+  private Poller poller;
+  private int rounds; // the poller's
 
   public CpuProbe(CpuOptions options, JavaSampleIndex javaSamples) {
     super("profile");
@@ -131,8 +132,7 @@ public final class CpuProbe extends BpfProbe {
     epochMap = object.map("epoch");
     epochStartedNs = System.nanoTime();
     events = RingBuffer.open(object.map("sample_events"), this::onEvent);
-    polling = true;
-    poller = AgentThreads.start("cpu", this::poll, context.log());
+    poller = Poller.start("cpu", this::pollRound, context.log());
   }
 
   @Override
@@ -158,35 +158,33 @@ public final class CpuProbe extends BpfProbe {
         event.get(JAVA_LONG, EVENT_KEY + KEY_USER_STACK));
   }
 
-  private void poll() {
-    int polls = 0;
-    while (polling) {
-      long started = System.nanoTime();
-      events.poll(POLL_MS);
-      // At most one round per poll period, however fast events come: the ring holds seconds.
-      long left = POLL_MS - (System.nanoTime() - started) / 1_000_000;
-      if (left > 0) {
-        try {
-          Thread.sleep(left);
-        } catch (InterruptedException e) {
-          return;
-        }
+  /** One round of the poller: wait for events, then name, join, rotate, under {@link #round}. */
+  private void pollRound() {
+    long started = System.nanoTime();
+    events.poll(POLL_MS);
+    // At most one round per poll period, however fast events come: the ring holds seconds.
+    long left = POLL_MS - (System.nanoTime() - started) / 1_000_000;
+    if (left > 0) {
+      try {
+        Thread.sleep(left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // the round runs on: stop() ends the loop
       }
-      synchronized (round) {
-        if (!polling) {
-          return;
-        }
-        symbols.refresh();
-        if (symbols.ready()) {
-          // Named now, within a poll of being sampled, while their JIT code is what was sampled.
-          pending.visitNew((timeNs, epoch, tid, kernelStack, userStack) -> resolver.user(epoch, userStack));
-          long now = System.nanoTime();
-          join(now - joinDelayNs);
-          rotate(now);
-        }
-        if (++polls % RESCAN_EVERY_POLLS == 0) {
-          sampling.rescan();
-        }
+    }
+    synchronized (round) {
+      if (!poller.running()) {
+        return;
+      }
+      symbols.refresh();
+      if (symbols.ready()) {
+        // Named now, within a poll of being sampled, while their JIT code is what was sampled.
+        pending.visitNew((timeNs, epoch, tid, kernelStack, userStack) -> resolver.user(epoch, userStack));
+        long now = System.nanoTime();
+        join(now - joinDelayNs);
+        rotate(now);
+      }
+      if (++rounds % RESCAN_EVERY_ROUNDS == 0) {
+        sampling.rescan();
       }
     }
   }
@@ -324,26 +322,10 @@ public final class CpuProbe extends BpfProbe {
     }
   }
 
-  private static void closeQuietly(AutoCloseable resource) {
-    if (resource == null) {
-      return;
-    }
-    try {
-      resource.close();
-    } catch (Exception | LinkageError e) {
-      // Nothing more to do at stop; the kernel releases what is left with the object.
-    }
-  }
-
   /** Stops the poller's loop; a round still running finishes first (see {@link #round}). */
   private void stopPoller() {
-    polling = false;
     if (poller != null) {
-      try {
-        poller.join(POLL_MS * 10L);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      poller.stop(POLL_MS * 10L);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.jvmebpf.agent.probe.cpu;
 
+import io.jvmebpf.agent.Closeables;
 import io.jvmebpf.agent.config.CpuOptions;
 import io.jvmebpf.agent.log.AgentLog;
 import io.jvmebpf.bpf.BpfException;
@@ -78,7 +79,7 @@ final class PerfSampling implements AutoCloseable {
       if (online.get(entry.getKey())) {
         return false;
       }
-      closeQuietly(entry.getValue());
+      Closeables.closeQuietly(entry.getValue());
       offlined++;
       return true;
     });
@@ -161,15 +162,7 @@ final class PerfSampling implements AutoCloseable {
   @Override
   public synchronized void close() {
     closed = true;
-    links.values().forEach(PerfSampling::closeQuietly);
+    links.values().forEach(Closeables::closeQuietly);
     links.clear();
-  }
-
-  private static void closeQuietly(BpfLink link) {
-    try {
-      link.close();
-    } catch (RuntimeException e) {
-      // the object's close releases the program whatever this link's state
-    }
   }
 }
