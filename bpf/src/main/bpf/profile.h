@@ -5,26 +5,15 @@
 
 #include "scope.h"
 
-/* The deepest stack the kernel's perf callchain walks by default (kernel.perf_event_max_stack). */
-#define PROFILE_MAX_DEPTH 127
 #define PROFILE_RINGBUF_BYTES (256 * 1024)
-
-/* Stack ids that are not a stack's hash. */
-#define PROFILE_NO_STACK 0	/* none: no kernel stack for a sample taken in user mode */
-#define PROFILE_STACK_LOST 1	/* the epoch's stack map was full: counted, frames lost */
 
 struct profile_config {
 	struct scope scope;
 };
 
-/* A stack as bpf_get_stack() writes it, leaf first, zero after the last frame. */
-struct stack_trace {
-	__u64 ips[PROFILE_MAX_DEPTH];
-};
-
 /*
  * What samples are counted by. A stack id is the 64-bit hash of the stack's frames, its key in the
- * epoch's `stacks` map, or one of the PROFILE_NO_STACK / PROFILE_STACK_LOST markers.
+ * epoch's `stacks` map, or one of the STACK_NONE / STACK_LOST markers (stacks.h).
  */
 struct sample_key {
 	__u32 tid;		/* as the JVM sees it (see scope.h) */

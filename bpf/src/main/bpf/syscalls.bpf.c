@@ -7,6 +7,7 @@
 #include <bpf/bpf_helpers.h>
 #include "syscalls.h"
 #include "counters.h"
+#include "log2.h"
 
 const volatile struct syscalls_config cfg = {};
 
@@ -43,19 +44,6 @@ static __always_inline bool traced(long nr)
 	if (n >= SYSCALL_NR_LIMIT)
 		return false;
 	return cfg.trace_all || (cfg.traced[n / 64] & (1ULL << (n % 64)));
-}
-
-static __always_inline __u32 log2_bucket(__u64 v)
-{
-	__u32 r, shift;
-
-	r = (v > 0xFFFFFFFF) << 5; v >>= r;
-	shift = (v > 0xFFFF) << 4; v >>= shift; r |= shift;
-	shift = (v > 0xFF) << 3; v >>= shift; r |= shift;
-	shift = (v > 0xF) << 2; v >>= shift; r |= shift;
-	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
-	r |= (v >> 1);
-	return r < SYSCALL_LATENCY_BUCKETS ? r : SYSCALL_LATENCY_BUCKETS - 1;
 }
 
 /* args: (struct pt_regs *regs, long id) */
@@ -126,7 +114,7 @@ int sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	s->total_ns += latency;
 	if (latency > s->max_ns)
 		s->max_ns = latency;
-	s->latency_log2[log2_bucket(latency)]++;
+	s->latency_log2[log2_bucket(latency, SYSCALL_LATENCY_BUCKETS)]++;
 	return 0;
 }
 

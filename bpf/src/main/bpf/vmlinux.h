@@ -53,10 +53,72 @@ struct bpf_raw_tracepoint_args {
 };
 
 /*
- * Kernel structs read through CO-RE go here, between
- *   #pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
- *   #pragma clang attribute pop
- * with only the fields read; none of today's programs needs one.
+ * Kernel structs read through CO-RE: only the fields read, at whatever offsets; libbpf relocates
+ * each access against the running kernel's BTF.
  */
+#pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
+
+struct upid {
+	int nr;
+	void *ns;
+};
+
+struct pid {
+	unsigned int level;
+	struct upid numbers[1];
+};
+
+struct sched_entity {
+	__u64 sum_exec_runtime;
+};
+
+typedef struct {
+	int counter;
+} atomic_t;
+
+struct mm_struct {
+	unsigned long arg_start;
+	unsigned long arg_end;
+};
+
+struct signal_struct {
+	atomic_t live;			/* threads not yet exiting */
+	unsigned int flags;		/* SIGNAL_* */
+	int group_exit_code;
+	unsigned long long sum_sched_runtime;	/* of its threads that have been released */
+};
+
+struct task_struct {
+	int pid;
+	int tgid;
+	int exit_code;
+	struct pid *thread_pid;
+	struct sched_entity se;
+	struct mm_struct *mm;
+	struct signal_struct *signal;
+	struct task_struct *group_leader;
+};
+
+/* The user registers saved at kernel entry, per architecture (CO-RE flavors of struct pt_regs). */
+struct pt_regs___x86 {
+	unsigned long bp;
+	unsigned long ax;
+	unsigned long orig_ax;
+	unsigned long ip;
+	unsigned long sp;
+};
+
+struct pt_regs___arm64 {
+	int syscallno;
+};
+
+#pragma clang attribute pop
+
+/* Task states at switch-out (include/linux/sched.h); stable kernel ABI, shown by /proc/PID/stat. */
+#define TASK_RUNNING 0x0000
+#define TASK_DEAD 0x0080
+
+/* signal_struct.flags (include/linux/sched/signal.h): the process is exiting as a whole. */
+#define SIGNAL_GROUP_EXIT 0x00000004
 
 #endif

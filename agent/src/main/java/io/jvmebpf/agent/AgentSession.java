@@ -19,7 +19,10 @@ import io.jvmebpf.agent.threads.ThreadRegistry;
 import io.jvmebpf.bpf.LibbpfLog;
 import io.jvmebpf.bpf.LibbpfVersion;
 import io.jvmebpf.bpf.ProcessScope;
-import io.jvmebpf.agent.probe.cpu.JavaSampleIndex;
+import io.jvmebpf.agent.stacks.CodeSymbols;
+import io.jvmebpf.agent.stacks.JavaBlockIndex;
+import io.jvmebpf.agent.stacks.JavaSampleIndex;
+import io.jvmebpf.agent.stacks.ProcessCodeSymbols;
 import io.jvmebpf.agent.report.profile.ProfileFiles;
 import io.jvmebpf.jfr.JfrEvents;
 import java.time.Duration;
@@ -40,6 +43,7 @@ public final class AgentSession {
   private final ThreadRegistry threads;
   private final Probes probes;
   private final JfrEvents jfr; // null when BPF is unavailable: nothing to name or join
+  private final CodeSymbols symbols; // shared by the probes, closed after them
   private final BpfRunTimeSampler runTimeSampler; // null when off or refused
   private final long startupNs;
   private final long startupCpuNs;
@@ -48,13 +52,14 @@ public final class AgentSession {
 
   private AgentSession(
       AgentOptions options, AgentLog log, ThreadRegistry threads, Probes probes,
-      JfrEvents jfr, BpfRunTimeSampler runTimeSampler, long startupNs,
+      JfrEvents jfr, CodeSymbols symbols, BpfRunTimeSampler runTimeSampler, long startupNs,
       long startupCpuNs, long startupRssBytes) {
     this.options = options;
     this.log = log;
     this.threads = threads;
     this.probes = probes;
     this.jfr = jfr;
+    this.symbols = symbols;
     this.runTimeSampler = runTimeSampler;
     this.startupNs = startupNs;
     this.startupCpuNs = startupCpuNs;
@@ -89,11 +94,13 @@ public final class AgentSession {
     ThreadRegistry threads = new ThreadRegistry();
     JfrEvents jfr = null;
     JavaSampleIndex javaSamples = new JavaSampleIndex();
+    JavaBlockIndex javaBlocks = new JavaBlockIndex();
     if (unavailable == null) {
       threads.currentThread();
       // First, so that JFR's start-up (a few hundred ms, on its own thread) overlaps BPF loading.
       jfr = JfrEvents.start(new JfrEvents.Subscriptions(
-          threads::javaThread, jvmSamplePeriod(options), javaSamples));
+          threads::javaThread, executionSamplePeriod(options), nativeSamplePeriod(options), javaSamples,
+          blockThreshold(options), javaBlocks));
       // The threads already running, which no JFR event will announce. Attached to a running JVM,
       // before returning: main may end any moment and leave its tid to DestroyJavaVM. At premain,
       // in the background: main is the thread running premain, named just above.
@@ -103,16 +110,27 @@ public final class AgentSession {
         AgentThreads.start("thread-dump", () -> threads.refreshFromJvm(log), log);
       }
     }
+    CodeSymbols symbols = ProcessCodeSymbols.open(log, jfr == null ? () -> true : jfr::started);
     Probes probes = Probes.start(
-        new ProbeContext(scope, options, log, threads, javaSamples, jfr == null ? () -> true : jfr::started),
-        syscalls, unavailable);
-    if (jfr != null && !(probes.features().get("cpu") instanceof FeatureStatus.On)) {
-      jfr.stopSamples(); // the CPU probe did not start: nothing to join them with
+        new ProbeContext(scope, options, log, threads, symbols, javaSamples, javaBlocks), syscalls, unavailable);
+    if (jfr != null) {
+      // What no probe that started can join with.
+      boolean cpu = probes.features().get("cpu") instanceof FeatureStatus.On;
+      boolean offCpu = probes.features().get("offcpu") instanceof FeatureStatus.On;
+      if (!cpu) {
+        jfr.stopExecutionSamples();
+      }
+      if (!cpu && !offCpu) {
+        jfr.stopNativeSamples();
+      }
+      if (!offCpu) {
+        jfr.stopBlocks();
+      }
     }
     BpfRunTimeSampler sampler =
         probes.anyRunning() ? BpfRunTimeSampler.start(options.bpfStats(), log) : null;
     return new AgentSession(
-        options, log, threads, probes, jfr, sampler, System.nanoTime() - startedNanos,
+        options, log, threads, probes, jfr, symbols, sampler, System.nanoTime() - startedNanos,
         SelfOverhead.currentThreadCpuNs() - cpuAtStart,
         Math.max(0, SelfOverhead.residentBytes() - rssAtStart));
   }
@@ -162,7 +180,10 @@ public final class AgentSession {
               processInfo(),
               new AgentInfo(version(), probes.featureLines(), overhead, report.dropped()),
               report.cpuInfo(),
-              report.threads(threads));
+              report.offCpuInfo(),
+              report.threads(threads),
+              report.processes(),
+              report.files());
       Path written = new SummaryJsonWriter().write(summary, options.out());
       for (ReportBuilder.ProfileFile profile : report.profiles()) {
         writeProfile(profile);
@@ -174,6 +195,7 @@ public final class AgentSession {
       return null;
     } finally {
       probes.close();
+      symbols.close(); // the JIT map's JVMTI environment: after every probe that names stacks
     }
   }
 
@@ -190,10 +212,27 @@ public final class AgentSession {
    * How often the JVM samples Java stacks for the CPU profile's join: as often as the kernel
    * samples, but no more than JFR's profiling setting (10 ms) to bound its cost; never without cpu.
    */
-  private static Duration jvmSamplePeriod(AgentOptions options) {
+  private static Duration executionSamplePeriod(AgentOptions options) {
     return options.cpu().on()
         ? Duration.ofNanos(Math.max(options.cpu().sampleWeightNs(), 10_000_000L))
         : null;
+  }
+
+  /**
+   * The JVM's blocking events for the off-CPU join, down to {@code offcpu.min} but not below 1 ms:
+   * JFR instruments every park and monitor wait, and records one with a stack per block past it.
+   */
+  private static Duration blockThreshold(AgentOptions options) {
+    return options.offCpu().on() ? Duration.ofNanos(Math.max(options.offCpu().minNs(), 1_000_000L)) : null;
+  }
+
+  /**
+   * Threads in native code: for the CPU profile as often as running ones; for the off-CPU join
+   * alone (a thread blocked in a native method, which the JVM records no block of) JFR's default, 20 ms.
+   */
+  private static Duration nativeSamplePeriod(AgentOptions options) {
+    Duration execution = executionSamplePeriod(options);
+    return execution != null ? execution : options.offCpu().on() ? Duration.ofMillis(20) : null;
   }
 
   /** A total the kernel's statistics counted, for the whole run; null when not measured. */

@@ -1,6 +1,7 @@
 package io.jvmebpf.agent;
 
 import io.jvmebpf.agent.log.AgentLog;
+import io.jvmebpf.bpf.RingBuffer;
 
 /**
  * A probe's polling thread: an {@link AgentThreads} daemon that runs one round after another
@@ -25,6 +26,24 @@ public final class Poller {
 
   public boolean running() {
     return running;
+  }
+
+  /**
+   * Waits for a ring buffer's records up to {@code periodMs}, taking them in, then sleeps what is
+   * left of the period: at most one round per period however fast records come, since the ring
+   * holds seconds of them and each round's work (naming, joining) is per round, not per record.
+   */
+  public static void pollPaced(RingBuffer ring, int periodMs) {
+    long started = System.nanoTime();
+    ring.poll(periodMs);
+    long left = periodMs - (System.nanoTime() - started) / 1_000_000;
+    if (left > 0) {
+      try {
+        Thread.sleep(left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // the round runs on: stop() ends the loop
+      }
+    }
   }
 
   /** Ends the loop after the current round, waiting for it up to {@code waitMs}. */

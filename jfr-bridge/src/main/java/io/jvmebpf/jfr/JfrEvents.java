@@ -3,7 +3,9 @@ package io.jvmebpf.jfr;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -16,17 +18,27 @@ import jdk.jfr.consumer.RecordingStream;
  * What the agent reads from the JVM's own JFR, in process: Java threads started or ended
  * ({@code jdk.ThreadStart}, {@code jdk.ThreadEnd}, without stack traces, so they cost little) and,
  * when asked for, the JVM's samples of Java stacks ({@code jdk.ExecutionSample},
- * {@code jdk.NativeMethodSample}). JFR delivers events in batches about once a second;
+ * {@code jdk.NativeMethodSample}) and its events of threads blocked in Java code
+ * ({@link #BLOCKING_EVENTS}). JFR delivers events in batches about once a second;
  * {@link #close()} waits for the last batch.
  */
 public final class JfrEvents implements AutoCloseable {
   /** The longest the agent holds up the JVM's exit for the last batch of events. */
   private static final Duration WAIT_LIMIT = Duration.ofMillis(500);
+  /**
+   * The JVM's events of a thread blocked in Java code, each with the stack that blocked. Not the
+   * socket and file events: JFR times every read and write call they cover, whatever the
+   * threshold (10% of the CPU of a loop of 1-byte writes, measured), while a thread blocked in I/O
+   * is in a native method, whose stack the JVM's native samples give.
+   */
+  public static final List<String> BLOCKING_EVENTS = List.of(
+      "jdk.ThreadSleep", "jdk.ThreadPark", "jdk.JavaMonitorEnter", "jdk.JavaMonitorWait");
+  private static final List<String> SAMPLE_EVENTS = List.of("jdk.ExecutionSample", "jdk.NativeMethodSample");
 
   private final Thread starter;
   private RecordingStream stream; // guarded by this
   private boolean closed; // guarded by this
-  private boolean samplesStopped; // guarded by this
+  private final Set<String> stopped = new HashSet<>(); // guarded by this
   private volatile Throwable failure;
   private volatile boolean flushed; // JFR has recorded and handed over a first batch
 
@@ -34,11 +46,17 @@ public final class JfrEvents implements AutoCloseable {
    * What to stream.
    *
    * @param threads receives every Java thread start and end
-   * @param samplePeriod how often the JVM samples Java stacks, or null for never
+   * @param executionSamplePeriod how often the JVM samples the Java stacks of threads running
+   *     Java code, or null for never
+   * @param nativeSamplePeriod how often it samples those of threads in native code (running or
+   *     blocked there), or null for never
    * @param samples receives each Java stack sample
+   * @param blockThreshold the shortest block in Java code to record, or null for none
+   * @param blocks receives each block
    */
   public record Subscriptions(
-      Consumer<JavaThread> threads, Duration samplePeriod, Consumer<JavaStackSample> samples) {}
+      Consumer<JavaThread> threads, Duration executionSamplePeriod, Duration nativeSamplePeriod,
+      Consumer<JavaStackSample> samples, Duration blockThreshold, Consumer<JavaBlock> blocks) {}
 
   private JfrEvents(Subscriptions subscriptions) {
     // JFR takes a few hundred ms to start: off the application's start-up path. The stream runs
@@ -51,9 +69,7 @@ public final class JfrEvents implements AutoCloseable {
           return;
         }
         stream = s;
-        if (samplesStopped) {
-          disableSamples(s);
-        }
+        stopped.forEach(s::disable);
       }
       s.start();
     });
@@ -70,10 +86,17 @@ public final class JfrEvents implements AutoCloseable {
       stream.enable(event).withoutStackTrace();
       stream.onEvent(event, e -> publishThread(e, subscriptions.threads()));
     }
-    if (subscriptions.samplePeriod() != null) {
-      for (String event : new String[] {"jdk.ExecutionSample", "jdk.NativeMethodSample"}) {
-        stream.enable(event).withPeriod(subscriptions.samplePeriod());
-        stream.onEvent(event, e -> publishSample(e, subscriptions));
+    Duration[] periods = {subscriptions.executionSamplePeriod(), subscriptions.nativeSamplePeriod()};
+    for (int i = 0; i < periods.length; i++) {
+      if (periods[i] != null) {
+        stream.enable(SAMPLE_EVENTS.get(i)).withPeriod(periods[i]);
+        stream.onEvent(SAMPLE_EVENTS.get(i), e -> publishSample(e, subscriptions));
+      }
+    }
+    if (subscriptions.blockThreshold() != null) {
+      for (String event : BLOCKING_EVENTS) {
+        stream.enable(event).withThreshold(subscriptions.blockThreshold()).withStackTrace();
+        stream.onEvent(event, e -> publishBlock(e, subscriptions.blocks()));
       }
     }
     stream.setReuse(true);
@@ -98,6 +121,22 @@ public final class JfrEvents implements AutoCloseable {
     // Names threads that started before the recording did and end before the report.
     subscriptions.threads().accept(
         new JavaThread(thread.getOSThreadId(), thread.getJavaThreadId(), thread.getJavaName()));
+    subscriptions.samples().accept(new JavaStackSample(
+        thread.getOSThreadId(), epochNanos(event.getStartTime()), frames(stack),
+        event.getEventType().getName().equals("jdk.NativeMethodSample")));
+  }
+
+  private static void publishBlock(RecordedEvent event, Consumer<JavaBlock> onBlock) {
+    RecordedThread thread = event.getThread();
+    RecordedStackTrace stack = event.getStackTrace();
+    if (thread == null || thread.getOSThreadId() <= 0 || stack == null) {
+      return; // a virtual thread's block has no OS thread of its own to join with
+    }
+    onBlock.accept(new JavaBlock(thread.getOSThreadId(), epochNanos(event.getStartTime()),
+        event.getDuration().toNanos(), event.getEventType().getName(), frames(stack)));
+  }
+
+  private static List<JavaFrame> frames(RecordedStackTrace stack) {
     List<JavaFrame> frames = new ArrayList<>(stack.getFrames().size());
     for (RecordedFrame frame : stack.getFrames()) {
       RecordedMethod method = frame.getMethod();
@@ -105,23 +144,34 @@ public final class JfrEvents implements AutoCloseable {
         frames.add(new JavaFrame(method.getType().getName() + "." + method.getName(), frame.getType()));
       }
     }
-    Instant at = event.getStartTime();
-    subscriptions.samples().accept(new JavaStackSample(
-        thread.getOSThreadId(), at.getEpochSecond() * 1_000_000_000L + at.getNano(), List.copyOf(frames),
-        event.getEventType().getName().equals("jdk.NativeMethodSample")));
+    return List.copyOf(frames);
   }
 
-  /** Stops the JVM's sampling of Java stacks (when nothing needs them any more), now or at start. */
-  public synchronized void stopSamples() {
-    samplesStopped = true;
+  private static long epochNanos(Instant at) {
+    return at.getEpochSecond() * 1_000_000_000L + at.getNano();
+  }
+
+  /** Stops the JVM's sampling of Java stacks of threads running Java code, now or at start. */
+  public void stopExecutionSamples() {
+    stop(List.of("jdk.ExecutionSample"));
+  }
+
+  /** Stops the JVM's sampling of Java stacks of threads in native code, now or at start. */
+  public void stopNativeSamples() {
+    stop(List.of("jdk.NativeMethodSample"));
+  }
+
+  /** Stops recording blocks in Java code, now or at start. */
+  public void stopBlocks() {
+    stop(BLOCKING_EVENTS);
+  }
+
+  /** Disables events nothing needs any more (their probe did not start). */
+  private synchronized void stop(List<String> events) {
+    stopped.addAll(events);
     if (stream != null) {
-      disableSamples(stream);
+      events.forEach(stream::disable);
     }
-  }
-
-  private static void disableSamples(RecordingStream stream) {
-    stream.disable("jdk.ExecutionSample");
-    stream.disable("jdk.NativeMethodSample");
   }
 
   /**

@@ -9,7 +9,10 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The README's demo: a few named threads with known work, so the report has something to show.
  * {@code writer} makes 2,000 writes of 4 KiB to a temporary file, {@code reader} reads them back in
- * 2,000 reads, {@code sleeper} sleeps 20 times 10 ms, {@code spinner} burns CPU for about a second.
+ * 2,000 reads, {@code sleeper} sleeps 20 times 20 ms, {@code spinner} burns CPU for about a second.
+ * It starts after a second: the agent's JFR stream, which names the Java frames the kernel cannot
+ * (a sleep's, a monitor's), starts in the background meanwhile, and so short a run should show
+ * the agent in its steady state.
  */
 public final class DemoWorkload {
   private static final int BLOCKS = 2_000;
@@ -18,6 +21,7 @@ public final class DemoWorkload {
   private DemoWorkload() {}
 
   public static void main(String[] args) throws Exception {
+    Thread.sleep(1000);
     Path file = Files.createTempFile("jvm-ebpf-demo", ".bin");
     CountDownLatch written = new CountDownLatch(1);
     Thread writer = new Thread(() -> { writeBlocks(file); written.countDown(); }, "writer");
@@ -32,7 +36,7 @@ public final class DemoWorkload {
     }
     Files.delete(file);
     System.out.println("demo workload done: writer wrote " + BLOCKS + " blocks, reader read them,"
-        + " sleeper slept 20 x 10 ms, spinner spun ~1 s");
+        + " sleeper slept 20 x 20 ms, spinner spun ~1 s");
   }
 
   private static void writeBlocks(Path file) {
@@ -60,7 +64,7 @@ public final class DemoWorkload {
   private static void sleepALittle() {
     for (int i = 0; i < 20; i++) {
       try {
-        Thread.sleep(10);
+        Thread.sleep(20);
       } catch (InterruptedException e) {
         return;
       }

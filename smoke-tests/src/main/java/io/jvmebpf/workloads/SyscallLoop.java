@@ -1,7 +1,8 @@
 package io.jvmebpf.workloads;
 
-import java.io.FileOutputStream;
+import java.io.File;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.util.zip.CRC32;
 
 /**
@@ -11,11 +12,15 @@ import java.util.zip.CRC32;
  *   <li>{@code write1}: one-byte write(2) to /dev/null, the cheapest syscall with a real body: the
  *       worst case for a per-syscall probe;
  *   <li>{@code write64k}: 64 KiB writes to /dev/null;
+ *   <li>{@code file4k}: 4 KiB writes to a file of the temporary folder, over its first 64 MiB
+ *       again and again: file I/O as a service does it, in the page cache;
  *   <li>{@code compute}: CRC32 over 4 KiB in memory, no syscalls: the probe's cost elsewhere.
  * </ul>
- * Usage: {@code SyscallLoop write1|write64k|compute N [WARMUP_SECONDS]} (warm-up 1 s by default)
+ * Usage: {@code SyscallLoop write1|write64k|file4k|compute N [WARMUP_SECONDS]} (warm-up 1 s by default)
  */
 public final class SyscallLoop {
+  private static final long FILE_BYTES = 64L << 20;
+
   private SyscallLoop() {}
 
   public static void main(String[] args) throws Exception {
@@ -30,7 +35,16 @@ public final class SyscallLoop {
   }
 
   private static long run(String kind, long n, long warmupNanos) {
-    try (FileOutputStream out = new FileOutputStream("/dev/null")) {
+    File target = new File("/dev/null");
+    try {
+      if (kind.equals("file4k")) {
+        target = File.createTempFile("jvm-ebpf-bench", ".bin");
+        target.deleteOnExit();
+      }
+    } catch (IOException e) {
+      throw new RuntimeException(e);
+    }
+    try (RandomAccessFile out = new RandomAccessFile(target, "rw")) {
       byte[] buffer = new byte[kind.equals("write64k") ? 65536 : 4096];
       CRC32 crc = new CRC32();
       // Warm-up of at least a second: JIT, page faults, and the agent's own start-up work (JFR)
@@ -51,12 +65,18 @@ public final class SyscallLoop {
     }
   }
 
-  private static void loop(String kind, long n, FileOutputStream out, byte[] buffer, CRC32 crc)
+  private static void loop(String kind, long n, RandomAccessFile out, byte[] buffer, CRC32 crc)
       throws IOException {
     for (long i = 0; i < n; i++) {
       switch (kind) {
         case "write1" -> out.write(buffer, 0, 1);
         case "write64k" -> out.write(buffer);
+        case "file4k" -> {
+          if (i % (FILE_BYTES / 4096) == 0) {
+            out.seek(0); // counted here: getFilePointer() would be an lseek(2) per write
+          }
+          out.write(buffer);
+        }
         case "compute" -> crc.update(buffer);
         default -> throw new IllegalArgumentException(kind);
       }

@@ -9,7 +9,8 @@ import java.io.IOException;
  * until killed (the noise of another process, which must never reach the report).
  *
  * <p>Usage: {@code WriterWorkload N [after-input]}; with {@code after-input} it first waits for a
- * line on stdin (so that a test can attach the agent before the writes).
+ * line on stdin (so that a test can attach the agent before the writes). It prints the writer's
+ * wall time, start to join, and exits 300 ms after the writer ended.
  */
 public final class WriterWorkload {
   private WriterWorkload() {}
@@ -21,9 +22,14 @@ public final class WriterWorkload {
       new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
     }
     Thread writer = new Thread(() -> write(writes), "writer");
+    long started = System.nanoTime();
     writer.start();
     writer.join();
+    long wallNs = System.nanoTime() - started;
     System.out.println("writer made " + writes + " writes");
+    System.out.println("writer-wall-ns " + wallNs);
+    // The JVM outlives the writer by a clear margin: a report that saw it end shows its end there.
+    Thread.sleep(300);
   }
 
   private static void write(long writes) {

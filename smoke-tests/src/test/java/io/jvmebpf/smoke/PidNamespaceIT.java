@@ -7,6 +7,7 @@ import static io.jvmebpf.smoke.SmokeAssertions.assertWriterCompleted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.jvmebpf.bpf.testing.RequiresBpf;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,5 +41,18 @@ class PidNamespaceIT {
     assertEquals(1, summary.threadsNamed("main").size(), summary.threads().toString());
     // Namespace tids are small; the host's would be in the thousands on any machine that ran this.
     assertTrue(summary.threads().stream().allMatch(t -> Summary.tid(t) < 1000), summary.threads().toString());
+    // The scheduler tracer follows threads by the kernel's ids and reports the namespace's. A
+    // thread loses its namespace ids before its last switch-out: the writer must still be seen to
+    // end, 300 ms before the JVM does, not be taken for running until the report.
+    assertEquals("on", summary.feature("offcpu"), run.describe());
+    JsonNode time = Summary.required(summary.onlyThread("writer"), "time");
+    long wall = time.path("wallNs").asLong();
+    long parts = time.path("onCpuNs").asLong() + time.path("runQueueNs").asLong() + time.path("offCpuNs").asLong();
+    long ownWall = run.stdout().stream().filter(l -> l.startsWith("writer-wall-ns "))
+        .mapToLong(l -> Long.parseLong(l.substring("writer-wall-ns ".length()))).findFirst().orElseThrow();
+    System.out.printf("writer in a PID namespace: wall %.1f ms by the kernel, %.1f ms by its own clock%n",
+        wall / 1e6, ownWall / 1e6);
+    assertTrue(Math.abs(parts - wall) <= 1_000_000, "writer's time: " + time);
+    assertTrue(wall > 0 && wall <= ownWall + 100_000_000L, "writer's time " + time + ", its own wall " + ownWall);
   }
 }

@@ -73,6 +73,17 @@ record Summary(JsonNode root) {
     return frames;
   }
 
+  /** The {@code files} row of {@code path}; fails when there is none. */
+  JsonNode file(String path) {
+    JsonNode files = required(root, "files");
+    for (JsonNode file : files) {
+      if (path.equals(required(file, "path").asText())) {
+        return file;
+      }
+    }
+    throw new AssertionError("no file '" + path + "' in files: " + files);
+  }
+
   static JsonNode required(JsonNode node, String field) {
     assertTrue(node.has(field), "no field '" + field + "' in " + node);
     return node.get(field);

@@ -15,6 +15,9 @@ import java.util.Set;
  * @param debug whether debug lines (libbpf's among them) are logged
  * @param bpfStats how the kernel times the agent's BPF programs for {@code agent.overhead}
  * @param cpu the CPU sampler's settings
+ * @param offCpu the scheduler tracer's settings
+ * @param processes whether the processes the JVM starts are followed
+ * @param files the per-file I/O probe's settings
  */
 public record AgentOptions(
     Path out,
@@ -24,7 +27,10 @@ public record AgentOptions(
     String log,
     boolean debug,
     BpfStatsMode bpfStats,
-    CpuOptions cpu) {
+    CpuOptions cpu,
+    OffCpuOptions offCpu,
+    boolean processes,
+    FilesOptions files) {
   public static final int DEFAULT_SYSCALL_PAIRS = 16_384;
   public static final int MAX_SYSCALL_PAIRS = 1 << 20;
 
@@ -41,6 +47,7 @@ public record AgentOptions(
   public static AgentOptions defaults() {
     return new AgentOptions(
         Path.of("jvm-ebpf-report"), true, Set.of(), DEFAULT_SYSCALL_PAIRS, "stderr", false,
-        BpfStatsMode.SAMPLED, CpuOptions.defaults());
+        BpfStatsMode.SAMPLED, CpuOptions.defaults(), OffCpuOptions.defaults(), true,
+        FilesOptions.defaults());
   }
 }

@@ -42,6 +42,14 @@ public final class OptionsParser {
     long intervalNs = cpu.intervalNs();
     int rateHz = cpu.rateHz();
     int stacks = cpu.stacks();
+    OffCpuOptions offCpu = defaults.offCpu();
+    boolean offCpuOn = offCpu.on();
+    long offCpuMinNs = offCpu.minNs();
+    int offCpuThreads = offCpu.threads();
+    int offCpuStacks = offCpu.stacks();
+    boolean processes = defaults.processes();
+    boolean filesOn = defaults.files().on();
+    int filesMax = defaults.files().max();
     List<String> errors = new ArrayList<>();
     String listKey = null;
 
@@ -81,13 +89,7 @@ public final class OptionsParser {
           }
         }
         case "syscalls.max" -> syscallPairs = count(key, value, 1, AgentOptions.MAX_SYSCALL_PAIRS, errors);
-        case "cpu" -> {
-          switch (value) {
-            case "on" -> cpuOn = true;
-            case "off" -> cpuOn = false;
-            default -> errors.add("cpu=" + value + " is not one of on, off");
-          }
-        }
+        case "cpu" -> cpuOn = onOff(key, value, cpuOn, errors);
         case "event" -> {
           switch (value) {
             case "cpu" -> cpuEvent = CpuOptions.Event.CPU;
@@ -105,6 +107,18 @@ public final class OptionsParser {
         }
         case "rate" -> rateHz = count(key, value, 1, CpuOptions.MAX_RATE_HZ, errors);
         case "cpu.stacks" -> stacks = count(key, value, 64, CpuOptions.MAX_STACKS, errors);
+        case "offcpu" -> offCpuOn = onOff(key, value, offCpuOn, errors);
+        case "offcpu.min" -> {
+          offCpuMinNs = value.equals("0") ? 0 : Durations.parseNanos(value);
+          if (offCpuMinNs < 0) {
+            errors.add("offcpu.min=" + value + " is not a duration (e.g. 10ms, 500us, 0, or nanoseconds)");
+          }
+        }
+        case "offcpu.threads" -> offCpuThreads = count(key, value, 16, OffCpuOptions.MAX_THREADS, errors);
+        case "offcpu.stacks" -> offCpuStacks = count(key, value, 64, OffCpuOptions.MAX_STACKS, errors);
+        case "processes" -> processes = onOff(key, value, processes, errors);
+        case "files" -> filesOn = onOff(key, value, filesOn, errors);
+        case "files.max" -> filesMax = count(key, value, 1, FilesOptions.MAX_MAX, errors);
         case "log" -> {
           if (value.isEmpty()) {
             errors.add("log= needs stderr, none or a file path");
@@ -127,14 +141,28 @@ public final class OptionsParser {
             default -> errors.add("bpfstats=" + value + " is not one of sampled, on, off");
           }
         }
-        default -> errors.add("unknown option '" + key + "' (known: out, syscalls, syscalls.max, cpu, event, interval, rate, cpu.stacks, log,"
-            + " loglevel, bpfstats)");
+        default -> errors.add("unknown option '" + key + "' (known: out, syscalls, syscalls.max, cpu, event, interval, rate, cpu.stacks, offcpu,"
+            + " offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, log, loglevel, bpfstats)");
       }
     }
     return errors.isEmpty()
         ? new Valid(new AgentOptions(out, syscalls, Set.copyOf(filter), syscallPairs, log, debug, bpfStats,
-            new CpuOptions(cpuOn, cpuEvent, intervalNs, rateHz, stacks)))
+            new CpuOptions(cpuOn, cpuEvent, intervalNs, rateHz, stacks),
+            new OffCpuOptions(offCpuOn, offCpuMinNs, offCpuThreads, offCpuStacks), processes,
+            new FilesOptions(filesOn, filesMax)))
         : new Invalid(List.copyOf(errors));
+  }
+
+  /** {@code on} or {@code off}, or an error naming the option (the value then stays as it was). */
+  private static boolean onOff(String key, String value, boolean current, List<String> errors) {
+    return switch (value) {
+      case "on" -> true;
+      case "off" -> false;
+      default -> {
+        errors.add(key + "=" + value + " is not one of on, off");
+        yield current;
+      }
+    };
   }
 
   /** A whole number from {@code min} to {@code max}, or an error naming the option. */

@@ -3,6 +3,9 @@ package io.jvmebpf.agent.probe;
 import io.jvmebpf.agent.Closeables;
 import io.jvmebpf.agent.config.AgentOptions;
 import io.jvmebpf.agent.probe.cpu.CpuProbe;
+import io.jvmebpf.agent.probe.files.FilesProbe;
+import io.jvmebpf.agent.probe.offcpu.OffCpuProbe;
+import io.jvmebpf.agent.probe.processes.ProcessesProbe;
 import io.jvmebpf.agent.probe.syscalls.SyscallProbe;
 import io.jvmebpf.agent.probe.syscalls.SyscallTable;
 import io.jvmebpf.agent.report.ReportBuilder;
@@ -42,7 +45,18 @@ public final class Probes implements AutoCloseable {
             "cpu",
             options -> options.cpu().on(),
             "cpu=off",
-            context -> new CpuProbe(context.options().cpu(), context.javaSamples())));
+            context -> new CpuProbe(context.options().cpu(), context.javaSamples())),
+        new Feature(
+            "offcpu",
+            options -> options.offCpu().on(),
+            "offcpu=off",
+            context -> new OffCpuProbe(context.options().offCpu(), syscalls)),
+        new Feature("processes", AgentOptions::processes, "processes=off", context -> new ProcessesProbe()),
+        new Feature(
+            "files",
+            options -> options.files().on(),
+            "files=off",
+            context -> new FilesProbe(syscalls, context.options().files())));
   }
 
   /**

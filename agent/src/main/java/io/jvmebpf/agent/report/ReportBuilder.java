@@ -17,9 +17,14 @@ import java.util.TreeSet;
 public final class ReportBuilder {
   private final Map<Integer, List<SyscallSummary>> syscalls = new TreeMap<>();
   private final Map<Integer, CpuSummary> cpu = new TreeMap<>();
+  private final Map<Integer, TimeSummary> time = new TreeMap<>();
+  private final Map<Integer, OffCpuSummary> offCpu = new TreeMap<>();
   private final List<ProfileFile> profiles = new ArrayList<>();
+  private List<ChildProcess> processes = List.of();
+  private List<FileSummary> files;
   private final Map<String, Long> dropped = new LinkedHashMap<>();
   private CpuInfo cpuInfo;
+  private OffCpuInfo offCpuInfo;
 
   public void syscalls(int tid, List<SyscallSummary> perSyscall) {
     List<SyscallSummary> sorted = new ArrayList<>(perSyscall);
@@ -38,6 +43,40 @@ public final class ReportBuilder {
 
   public CpuInfo cpuInfo() {
     return cpuInfo;
+  }
+
+  public void time(int tid, TimeSummary summary) {
+    time.put(tid, summary);
+  }
+
+  public void offCpu(int tid, OffCpuSummary summary) {
+    offCpu.put(tid, summary);
+  }
+
+  public void offCpuInfo(OffCpuInfo info) {
+    offCpuInfo = info;
+  }
+
+  public OffCpuInfo offCpuInfo() {
+    return offCpuInfo;
+  }
+
+  /** The processes the JVM started, in the order they started. */
+  public void processes(List<ChildProcess> started) {
+    processes = List.copyOf(started);
+  }
+
+  public List<ChildProcess> processes() {
+    return processes;
+  }
+
+  /** The per-file I/O table, heaviest first; null when the files probe did not run. */
+  public void files(List<FileSummary> rows) {
+    files = List.copyOf(rows);
+  }
+
+  public List<FileSummary> files() {
+    return files;
   }
 
   /** A profile to write beside {@code summary.json} as {@code baseName.collapsed} and the like. */
@@ -64,11 +103,13 @@ public final class ReportBuilder {
   public List<ThreadSummary> threads(ThreadRegistry registry) {
     TreeSet<Integer> tids = new TreeSet<>(syscalls.keySet());
     tids.addAll(cpu.keySet());
+    tids.addAll(time.keySet());
     List<ThreadSummary> threads = new ArrayList<>();
     for (int tid : tids) {
       ThreadIdentity who = registry.identify(tid);
       threads.add(new ThreadSummary(
-          who.tid(), who.name(), who.javaThreadId(), syscalls.getOrDefault(tid, List.of()), cpu.get(tid)));
+          who.tid(), who.name(), who.javaThreadId(), syscalls.getOrDefault(tid, List.of()), cpu.get(tid),
+          time.get(tid), offCpu.get(tid)));
     }
     return threads;
   }

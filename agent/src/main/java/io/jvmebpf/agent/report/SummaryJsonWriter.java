@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /** Writes {@code summary.json}; field names are a contract: add, never rename. */
@@ -28,11 +30,22 @@ public final class SummaryJsonWriter {
       if (summary.cpu() != null) {
         writeCpuInfo(json, summary.cpu());
       }
+      if (summary.offCpu() != null) {
+        writeOffCpuInfo(json, summary.offCpu());
+      }
       json.writeArrayFieldStart("threads");
       for (ThreadSummary thread : summary.threads()) {
         writeThread(json, thread);
       }
       json.writeEndArray();
+      json.writeArrayFieldStart("processes");
+      for (ChildProcess process : summary.processes()) {
+        writeProcess(json, process);
+      }
+      json.writeEndArray();
+      if (summary.files() != null) {
+        writeFiles(json, summary.files());
+      }
       json.writeEndObject();
     }
     return Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -86,18 +99,69 @@ public final class SummaryJsonWriter {
       json.writeNumberField("errors", s.errors());
       json.writeNumberField("totalNs", s.totalNs());
       json.writeNumberField("maxNs", s.maxNs());
-      json.writeObjectFieldStart("latencyLog2Ns");
-      for (Map.Entry<Long, Long> bucket : s.latencyLog2Ns().entrySet()) {
-        json.writeNumberField(Long.toString(bucket.getKey()), bucket.getValue());
-      }
-      json.writeEndObject();
+      writeCounts(json, "latencyLog2Ns", s.latencyLog2Ns());
       json.writeEndObject();
     }
     json.writeEndArray();
     if (thread.cpu() != null) {
       writeCpu(json, thread.cpu());
     }
+    if (thread.time() != null) {
+      // The thread's life, at its top level: short-lived threads show when they ran.
+      writeInstant(json, "startedAt", thread.time().startedAt());
+      writeInstant(json, "endedAt", thread.time().endedAt());
+      writeTime(json, thread.time());
+    }
+    if (thread.offCpu() != null) {
+      writeOffCpu(json, thread.offCpu());
+    }
     json.writeEndObject();
+  }
+
+  private static void writeProcess(JsonGenerator json, ChildProcess process) throws IOException {
+    json.writeStartObject();
+    json.writeNumberField("pid", process.pid());
+    json.writeArrayFieldStart("argv");
+    for (String arg : process.argv()) {
+      json.writeString(arg);
+    }
+    json.writeEndArray();
+    json.writeStringField("thread", process.thread());
+    json.writeNumberField("tid", process.tid());
+    json.writeStringField("startedAt", process.startedAt().toString());
+    writeNullable(json, "exitCode", process.exitCode() == null ? null : (long) process.exitCode());
+    writeNullable(json, "signal", process.signal() == null ? null : (long) process.signal());
+    json.writeNumberField("durationNs", process.durationNs());
+    writeNullable(json, "cpuNs", process.cpuNs());
+    json.writeEndObject();
+  }
+
+  private static void writeFiles(JsonGenerator json, List<FileSummary> files) throws IOException {
+    json.writeArrayFieldStart("files");
+    for (FileSummary file : files) {
+      json.writeStartObject();
+      json.writeStringField("path", file.path());
+      json.writeStringField("kind", file.kind());
+      json.writeNumberField("bytesRead", file.bytesRead());
+      json.writeNumberField("bytesWritten", file.bytesWritten());
+      json.writeNumberField("reads", file.reads());
+      json.writeNumberField("writes", file.writes());
+      json.writeNumberField("fsyncs", file.fsyncs());
+      json.writeNumberField("totalNs", file.totalNs());
+      json.writeNumberField("maxNs", file.maxNs());
+      json.writeArrayFieldStart("threads");
+      for (FileSummary.Thread thread : file.threads()) {
+        json.writeStartObject();
+        json.writeNumberField("tid", thread.tid());
+        json.writeStringField("name", thread.name());
+        json.writeNumberField("bytesRead", thread.bytesRead());
+        json.writeNumberField("bytesWritten", thread.bytesWritten());
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    }
+    json.writeEndArray();
   }
 
   private static void writeCpuInfo(JsonGenerator json, CpuInfo cpu) throws IOException {
@@ -129,6 +193,62 @@ public final class SummaryJsonWriter {
     }
     json.writeEndArray();
     json.writeEndObject();
+  }
+
+  private static void writeOffCpuInfo(JsonGenerator json, OffCpuInfo offCpu) throws IOException {
+    json.writeObjectFieldStart("offCpu");
+    json.writeNumberField("minNs", offCpu.minNs());
+    json.writeNumberField("intervals", offCpu.intervals());
+    json.writeNumberField("longIntervals", offCpu.longIntervals());
+    json.writeNumberField("javaFrameShare", offCpu.javaFrameShare());
+    json.writeEndObject();
+  }
+
+  private static void writeTime(JsonGenerator json, TimeSummary time) throws IOException {
+    json.writeObjectFieldStart("time");
+    json.writeNumberField("wallNs", time.wallNs());
+    json.writeNumberField("onCpuNs", time.onCpuNs());
+    json.writeNumberField("runQueueNs", time.runQueueNs());
+    json.writeNumberField("offCpuNs", time.offCpuNs());
+    writeCounts(json, "offCpuByReason", time.offCpuByReason());
+    writeCounts(json, "runQueueLatencyLog2Ns", time.runQueueLatencyLog2Ns());
+    json.writeEndObject();
+  }
+
+  private static void writeOffCpu(JsonGenerator json, OffCpuSummary offCpu) throws IOException {
+    json.writeObjectFieldStart("offCpu");
+    json.writeNumberField("javaNs", offCpu.javaNs());
+    json.writeArrayFieldStart("topStacks");
+    for (OffCpuSummary.Stack stack : offCpu.topStacks()) {
+      json.writeStartObject();
+      json.writeStringField("reason", stack.reason());
+      json.writeNumberField("ns", stack.ns());
+      json.writeArrayFieldStart("frames");
+      for (String frame : stack.frames()) {
+        json.writeString(frame);
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    }
+    json.writeEndArray();
+    json.writeEndObject();
+  }
+
+  /** An object of numbers: a histogram's buckets, or sums by name. */
+  private static void writeCounts(JsonGenerator json, String field, Map<?, Long> counts) throws IOException {
+    json.writeObjectFieldStart(field);
+    for (Map.Entry<?, Long> count : counts.entrySet()) {
+      json.writeNumberField(String.valueOf(count.getKey()), count.getValue());
+    }
+    json.writeEndObject();
+  }
+
+  private static void writeInstant(JsonGenerator json, String field, Instant at) throws IOException {
+    if (at == null) {
+      json.writeNullField(field);
+    } else {
+      json.writeStringField(field, at.toString());
+    }
   }
 
   private static void writeNullable(JsonGenerator json, String field, Long value) throws IOException {

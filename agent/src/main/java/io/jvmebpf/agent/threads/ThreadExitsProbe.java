@@ -2,8 +2,7 @@ package io.jvmebpf.agent.threads;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-import io.jvmebpf.agent.Poller;
-import io.jvmebpf.agent.probe.BpfProbe;
+import io.jvmebpf.agent.probe.PolledBpfProbe;
 import io.jvmebpf.agent.probe.ProbeContext;
 import io.jvmebpf.agent.report.ReportBuilder;
 import io.jvmebpf.bpf.BpfObject;
@@ -16,7 +15,7 @@ import java.lang.foreign.MemorySegment;
  * {@code threads.bpf.c}'s ring buffer, so that short-lived native threads keep their names in the
  * report after {@code /proc/self/task/TID} is gone.
  */
-public final class ThreadExitsProbe extends BpfProbe {
+public final class ThreadExitsProbe extends PolledBpfProbe {
   // struct thread_exit_event in threads.h
   private static final int EVENT_BYTES = 32;
   private static final long EVENT_TID = 0;
@@ -25,10 +24,9 @@ public final class ThreadExitsProbe extends BpfProbe {
 
   private final ThreadRegistry registry;
   private RingBuffer exits;
-  private Poller poller;
 
   public ThreadExitsProbe(ThreadRegistry registry) {
-    super("threads");
+    super("threads", POLL_MS);
     this.registry = registry;
   }
 
@@ -50,7 +48,7 @@ public final class ThreadExitsProbe extends BpfProbe {
   @Override
   protected void started(BpfObject object, ProbeContext context) {
     exits = RingBuffer.open(object.map("thread_exits"), this::onExit);
-    poller = Poller.start("threads", () -> exits.poll(POLL_MS), context.log());
+    startPolling("threads", exits, () -> {}, context.log());
   }
 
   private void onExit(MemorySegment event) {
@@ -62,13 +60,7 @@ public final class ThreadExitsProbe extends BpfProbe {
   }
 
   @Override
-  public void contribute(ReportBuilder report) {
-    BpfObject object = object();
-    if (object == null) {
-      return;
-    }
-    // One consumer at a time: the poller stops before the last records are drained here.
-    stopPoller();
+  protected void report(BpfObject object, ReportBuilder report) {
     exits.consume();
     report.dropped("threads.exitEventsLost", object.map("lost_exits").counter(0));
     report.dropped("threads.exitEventsUnreadable", exits.handlerFailures());
@@ -76,16 +68,9 @@ public final class ThreadExitsProbe extends BpfProbe {
   }
 
   @Override
-  protected void stopping() {
-    stopPoller();
+  protected void release() {
     if (exits != null) {
       exits.close();
-    }
-  }
-
-  private void stopPoller() {
-    if (poller != null) {
-      poller.stop(POLL_MS * 5L);
     }
   }
 }

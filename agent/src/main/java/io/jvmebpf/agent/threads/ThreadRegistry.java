@@ -26,8 +26,7 @@ public final class ThreadRegistry {
   public void javaThread(JavaThread thread) {
     remember(
         new ThreadIdentity(
-            (int) thread.osThreadId(), thread.name(), thread.javaThreadId(), Source.JVM),
-        true);
+            (int) thread.osThreadId(), thread.name(), thread.javaThreadId(), Source.JVM));
   }
 
   /**
@@ -51,19 +50,17 @@ public final class ThreadRegistry {
 
   /** A thread that the kernel saw exit, with its last name. */
   public void exited(int tid, String comm) {
-    remember(new ThreadIdentity(tid, comm, null, Source.KERNEL), true);
+    remember(new ThreadIdentity(tid, comm, null, Source.KERNEL));
   }
 
   /**
    * Names every live JVM thread from the JVM's thread dump, with its current name (a thread may
-   * have been renamed since JFR saw it start); call before reporting. One exception: once
-   * {@code main} returns, the dump shows its tid as the launcher's {@code DestroyJavaVM}, and the
-   * name the agent recorded at premain stands.
+   * have been renamed since JFR saw it start); call before reporting.
    */
   public void refreshFromJvm(AgentLog log) {
     try {
       for (ThreadIdentity identity : JavaThreadDump.take()) {
-        remember(identity, !identity.name().equals(DESTROY_JAVA_VM));
+        remember(identity);
       }
     } catch (Exception | LinkageError e) {
       log.debug("thread dump unavailable (" + e + "); live Java threads started before the agent"
@@ -90,10 +87,13 @@ public final class ThreadRegistry {
   }
 
   /**
-   * A more trusted source always wins; between equals, the newer wins when {@code newerWins}
-   * (a thread event: the tid may have been reused) and the older otherwise.
+   * A more trusted source always wins; between equals, the newer (the tid may have been reused).
+   * One exception: once {@code main} returns, the launcher attaches its thread anew as
+   * {@code DestroyJavaVM} (JFR's thread start, the JVM's dump), and the name it ran {@code main}
+   * under stands.
    */
-  private void remember(ThreadIdentity identity, boolean newerWins) {
+  private void remember(ThreadIdentity identity) {
+    boolean replaces = !identity.name().equals(DESTROY_JAVA_VM);
     if (known.size() >= MAX_REMEMBERED && !known.containsKey(identity.tid())) {
       forgotten.incrementAndGet();
       return;
@@ -103,7 +103,7 @@ public final class ThreadRegistry {
         identity,
         (old, fresh) -> {
           int order = fresh.source().compareTo(old.source());
-          return order < 0 || (order == 0 && newerWins) ? fresh : old;
+          return order < 0 || (order == 0 && replaces) ? fresh : old;
         });
   }
 }

@@ -31,6 +31,16 @@ class OptionsParserTest {
   }
 
   @Test
+  void processesOnByDefaultAndOff() {
+    assertTrue(valid("").processes());
+    assertEquals(false, valid("processes=off").processes());
+    assertEquals(true, valid("processes=on").processes());
+    assertEquals(
+        List.of("processes=maybe is not one of on, off"),
+        assertInstanceOf(OptionsParser.Invalid.class, parser.parse("processes=maybe")).errors());
+  }
+
+  @Test
   void syscallsOffAndAll() {
     assertEquals(false, valid("syscalls=off").syscalls());
     assertEquals(Set.of(), valid("syscalls=all").syscallFilter());
@@ -43,7 +53,8 @@ class OptionsParserTest {
     assertEquals(
         List.of(
             "unknown option 'bogus' (known: out, syscalls, syscalls.max, cpu, event, interval, rate,"
-                + " cpu.stacks, log, loglevel, bpfstats)",
+                + " cpu.stacks, offcpu, offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, log,"
+                + " loglevel, bpfstats)",
             "syscalls=: 'wrte' is not a syscall of this architecture",
             "loglevel=loud is not one of info, debug",
             "out= needs a folder",
@@ -78,6 +89,39 @@ class OptionsParserTest {
             "rate=0 is not a number from 1 to 10000",
             "event=bogus is not one of cpu, cycles",
             "cpu=maybe is not one of on, off"),
+        invalid.errors());
+  }
+
+  @Test
+  void offCpuOptions() {
+    OffCpuOptions defaults = valid("").offCpu();
+    assertEquals(true, defaults.on());
+    assertEquals(10_000_000, defaults.minNs());
+    OffCpuOptions set = valid("offcpu.min=500us,offcpu.threads=100,offcpu.stacks=256").offCpu();
+    assertEquals(500_000, set.minNs());
+    assertEquals(100, set.threads());
+    assertEquals(256, set.stacks());
+    assertEquals(0, valid("offcpu.min=0").offCpu().minNs());
+    assertEquals(false, valid("offcpu=off").offCpu().on());
+    OptionsParser.Invalid invalid = assertInstanceOf(
+        OptionsParser.Invalid.class, parser.parse("offcpu=maybe,offcpu.min=soon,offcpu.threads=1"));
+    assertEquals(
+        List.of(
+            "offcpu=maybe is not one of on, off",
+            "offcpu.min=soon is not a duration (e.g. 10ms, 500us, 0, or nanoseconds)",
+            "offcpu.threads=1 is not a number from 16 to 262144"),
+        invalid.errors());
+  }
+
+  @Test
+  void filesOptions() {
+    assertEquals(FilesOptions.defaults(), valid("").files());
+    assertEquals(new FilesOptions(true, 1000), valid("").files());
+    assertEquals(new FilesOptions(false, 20), valid("files=off,files.max=20").files());
+    OptionsParser.Invalid invalid = assertInstanceOf(
+        OptionsParser.Invalid.class, parser.parse("files=maybe,files.max=0"));
+    assertEquals(
+        List.of("files=maybe is not one of on, off", "files.max=0 is not a number from 1 to 1048576"),
         invalid.errors());
   }
 

@@ -30,12 +30,24 @@ class SummaryJsonWriterTest {
             new ProcessInfo(42, "OpenJDK 64-Bit Server VM 25", "6.18", Instant.parse("2026-11-26T05:00:00Z"), 1500),
             new AgentInfo("1.2.3", features, new Overhead(10, 20, null, null, 40, 5), Map.of("syscalls.statsMapFull", 0L)),
             new CpuInfo("cpu", 10_000_000, 2, 300, 0.9, 0.25, false),
+            new OffCpuInfo(10_000_000, 40, 3, 0.75),
             List.of(
                 new ThreadSummary(43, "writer", 12L,
                     List.of(new SyscallSummary("write", 3, 1, 300, 200, new TreeMap<>(Map.of(64L, 2L, 128L, 1L)))),
                     new CpuSummary(300, 120, 290, 75,
-                        List.of(new CpuSummary.TopFrame("app.Writer.run", "jit", 250)))),
-                new ThreadSummary(44, "GC Thread#0", null, List.of(), null)));
+                        List.of(new CpuSummary.TopFrame("app.Writer.run", "jit", 250))),
+                    new TimeSummary(1000, 300, 100, 600, new TreeMap<>(Map.of("io", 500L, "futex", 100L)),
+                        new TreeMap<>(Map.of(16L, 3L)), Instant.parse("2026-11-26T05:00:01Z"), null),
+                    new OffCpuSummary(450, List.of(new OffCpuSummary.Stack("io", 500,
+                        List.of("schedule_[k]", "java.io.FileInputStream.read"))))),
+                new ThreadSummary(44, "GC Thread#0", null, List.of(), null, null, null)),
+            List.of(
+                new ChildProcess(1001, List.of("sh", "-c", "exit 3"), "launcher", 43,
+                    Instant.parse("2026-11-26T05:00:00.123456789Z"), 3, null, 5_000_000, 1_000_000L),
+                new ChildProcess(1002, List.of("/bin/sleep", "60"), "launcher", 43,
+                    Instant.parse("2026-11-26T05:00:01Z"), null, null, 400_000_000, null)),
+            List.of(new FileSummary("/tmp/data", "file", 4096, 8192, 1, 2, 1, 900, 500,
+                List.of(new FileSummary.Thread(43, "writer", 4096, 8192)))));
 
     Path written = new SummaryJsonWriter().write(summary, folder.resolve("nested/out"));
     assertEquals(folder.resolve("nested/out/summary.json"), written);
@@ -54,7 +66,17 @@ class SummaryJsonWriterTest {
         fieldNames(json.at("/agent/overhead")));
     assertTrue(json.at("/agent/overhead/bpfRunNs").isNull());
     JsonNode writer = json.at("/threads/0");
-    assertEquals(List.of("tid", "name", "javaThreadId", "syscalls", "cpu"), fieldNames(writer));
+    assertEquals(List.of("tid", "name", "javaThreadId", "syscalls", "cpu", "startedAt", "endedAt", "time", "offCpu"),
+        fieldNames(writer));
+    assertEquals("2026-11-26T05:00:01Z", writer.get("startedAt").asText());
+    assertTrue(writer.get("endedAt").isNull());
+    assertEquals(List.of("wallNs", "onCpuNs", "runQueueNs", "offCpuNs", "offCpuByReason", "runQueueLatencyLog2Ns"),
+        fieldNames(writer.get("time")));
+    assertEquals(500, writer.at("/time/offCpuByReason/io").asLong());
+    assertEquals(3, writer.at("/time/runQueueLatencyLog2Ns/16").asLong());
+    assertEquals("java.io.FileInputStream.read", writer.at("/offCpu/topStacks/0/frames/1").asText());
+    assertEquals(List.of("minNs", "intervals", "longIntervals", "javaFrameShare"), fieldNames(json.get("offCpu")));
+    assertFalse(json.at("/threads/1").has("time"));
     assertEquals(List.of("samples", "kernelSamples", "javaSamples", "joinedSamples", "topFrames"),
         fieldNames(writer.get("cpu")));
     assertEquals("app.Writer.run", writer.at("/cpu/topFrames/0/name").asText());
@@ -68,6 +90,32 @@ class SummaryJsonWriterTest {
     assertEquals(List.of("name", "count", "errors", "totalNs", "maxNs", "latencyLog2Ns"), fieldNames(write));
     assertEquals(2, write.at("/latencyLog2Ns/64").asLong());
     assertTrue(json.at("/threads/1/javaThreadId").isNull());
+    assertEquals(List.of("process", "agent", "cpu", "offCpu", "threads", "processes", "files"), fieldNames(json));
+    JsonNode exited = json.at("/processes/0");
+    assertEquals(List.of("pid", "argv", "thread", "tid", "startedAt", "exitCode", "signal", "durationNs", "cpuNs"),
+        fieldNames(exited));
+    assertEquals("exit 3", exited.at("/argv/2").asText());
+    assertEquals("2026-11-26T05:00:00.123456789Z", exited.get("startedAt").asText());
+    assertEquals(3, exited.get("exitCode").asInt());
+    assertTrue(exited.get("signal").isNull());
+    JsonNode running = json.at("/processes/1");
+    assertTrue(running.get("exitCode").isNull() && running.get("signal").isNull() && running.get("cpuNs").isNull());
+    JsonNode file = json.at("/files/0");
+    assertEquals(List.of("path", "kind", "bytesRead", "bytesWritten", "reads", "writes", "fsyncs", "totalNs",
+        "maxNs", "threads"), fieldNames(file));
+    assertEquals(List.of("tid", "name", "bytesRead", "bytesWritten"), fieldNames(file.at("/threads/0")));
+    assertEquals("writer", file.at("/threads/0/name").asText());
+    assertEquals(8192, file.get("bytesWritten").asLong());
+  }
+
+  @Test
+  void filesAreLeftOutWhenTheProbeDidNotRun() throws Exception {
+    Summary summary = new Summary(
+        new ProcessInfo(1, "jvm", "6.18", Instant.EPOCH, 1),
+        new AgentInfo("1", Map.of(), new Overhead(0, 0, null, null, 0, 0), Map.of()), null, null, List.of(),
+        List.of(), null);
+    JsonNode json = new ObjectMapper().readTree(new SummaryJsonWriter().write(summary, folder).toFile());
+    assertFalse(json.has("files"));
   }
 
   private static List<String> fieldNames(JsonNode node) {

@@ -25,6 +25,15 @@ class ThreadRegistryTest {
   }
 
   @Test
+  void mainKeepsItsNameWhenTheLauncherReattachesItAsDestroyJavaVm() {
+    ThreadRegistry registry = new ThreadRegistry();
+    registry.javaThread(new JavaThread(100, 3, "main"));
+    registry.javaThread(new JavaThread(100, 36, "DestroyJavaVM")); // JFR's ThreadStart after main()
+    assertEquals("main", registry.identify(100).name());
+    assertEquals(3L, registry.identify(100).javaThreadId());
+  }
+
+  @Test
   void unknownTidsFallBackToProcThenToTheNumber() {
     ThreadRegistry registry = new ThreadRegistry();
     int self = (int) ProcessHandle.current().pid();

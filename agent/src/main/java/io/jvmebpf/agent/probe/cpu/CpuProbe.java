@@ -2,23 +2,26 @@ package io.jvmebpf.agent.probe.cpu;
 
 import static io.jvmebpf.agent.Closeables.closeQuietly;
 import static io.jvmebpf.agent.probe.cpu.ProfileLayouts.*;
+import static io.jvmebpf.agent.stacks.StackLayouts.*;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import io.jvmebpf.agent.Poller;
 import io.jvmebpf.agent.config.CpuOptions;
 import io.jvmebpf.agent.jvm.DiagnosticCommands;
-import io.jvmebpf.agent.probe.BpfProbe;
+import io.jvmebpf.agent.probe.EventRing;
+import io.jvmebpf.agent.probe.PolledBpfProbe;
 import io.jvmebpf.agent.probe.ProbeContext;
 import io.jvmebpf.agent.report.CpuInfo;
 import io.jvmebpf.agent.report.ReportBuilder;
 import io.jvmebpf.agent.report.profile.ProfileKind;
 import io.jvmebpf.agent.report.profile.ProfileSpan;
+import io.jvmebpf.agent.stacks.CodeSymbols;
+import io.jvmebpf.agent.stacks.JavaSampleIndex;
+import io.jvmebpf.agent.stacks.StackResolver;
 import io.jvmebpf.bpf.BpfMap;
 import io.jvmebpf.bpf.BpfObject;
 import io.jvmebpf.bpf.RingBuffer;
 import java.lang.foreign.MemorySegment;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -31,11 +34,9 @@ import java.util.Map;
  * its other pair of maps and, once the events of the old pair are joined, adds its counts to the
  * profile and empties it: the maps hold one epoch's stacks, whatever the length of the run.
  *
- * <p>Threads: a round of the poller (after its wait), {@link #contribute} and {@link #stopping}
- * each hold {@link #round}, so the report never races a round still running when the poller
- * outlived its join.
+ * <p>Threads: see {@link PolledBpfProbe}; a round, the report and the release never overlap.
  */
-public final class CpuProbe extends BpfProbe {
+public final class CpuProbe extends PolledBpfProbe {
   private static final int POLL_MS = 200;
   private static final int RESCAN_EVERY_ROUNDS = 5;
   /** How long events wait for JFR, which hands its samples over about once a second. */
@@ -52,11 +53,11 @@ public final class CpuProbe extends BpfProbe {
 
   private final CpuOptions options;
   private final JavaSampleIndex javaSamples;
-  private final PendingSamples pending = new PendingSamples(PENDING_EVENTS);
+  /** Sample events waiting for the JVM's samples of the same moment: struct sample_event, as longs. */
+  private final EventRing pending = new EventRing(PENDING_EVENTS, EVENT_BYTES / 8, (int) (EVENT_TIME_NS / 8));
   private final JoinedCounts joined = new JoinedCounts();
   private final long maxJoinGapNs;
   private final long joinDelayNs; // JFR's batch, and the JVM samples up to maxJoinGapNs after an event
-  private final Object round = new Object();
   private PerfSampling sampling;
   private CodeSymbols symbols;
   private StackResolver resolver;
@@ -72,13 +73,11 @@ public final class CpuProbe extends BpfProbe {
   private RingBuffer events;
   private ProbeContext context;
   private boolean preserveFramePointer;
-  private long startedNanos;
-  private long startedEpochNanos;
-  private Poller poller;
+  private ProfileSpan.Start started;
   private int rounds; // the poller's
 
   public CpuProbe(CpuOptions options, JavaSampleIndex javaSamples) {
-    super("profile");
+    super("profile", POLL_MS);
     this.options = options;
     this.javaSamples = javaSamples;
     this.maxJoinGapNs = Math.max(20 * options.sampleWeightNs(), MIN_JOIN_GAP_NS);
@@ -114,9 +113,7 @@ public final class CpuProbe extends BpfProbe {
 
   @Override
   protected void attach(BpfObject object, ProbeContext context) {
-    Instant now = Instant.now();
-    startedEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    startedNanos = System.nanoTime();
+    started = ProfileSpan.Start.now();
     sampling = new PerfSampling(object.program("sample"), options, context.log());
     sampling.start();
   }
@@ -125,14 +122,14 @@ public final class CpuProbe extends BpfProbe {
   protected void started(BpfObject object, ProbeContext context) {
     this.context = context;
     preserveFramePointer = DiagnosticCommands.flagOn("PreserveFramePointer");
-    symbols = ProcessCodeSymbols.open(context.log(), context.jfrStarted());
+    symbols = context.symbols();
     resolver = new StackResolver(new BpfMap[] {object.map("stacks0"), object.map("stacks1")}, symbols);
     assembler = new ProfileAssembler(resolver, javaSamples);
     counts = new BpfMap[] {object.map("counts0"), object.map("counts1")};
     epochMap = object.map("epoch");
     epochStartedNs = System.nanoTime();
-    events = RingBuffer.open(object.map("sample_events"), this::onEvent);
-    poller = Poller.start("cpu", this::pollRound, context.log());
+    events = RingBuffer.open(object.map("sample_events"), pending::add); // copies, allocates nothing
+    startPolling("cpu", events, this::pollRound, context.log());
   }
 
   @Override
@@ -145,55 +142,39 @@ public final class CpuProbe extends BpfProbe {
         : framePointers == null ? fallback : fallback + "; " + framePointers;
   }
 
-  /** The ring buffer's callback: no allocation, the event waits for its JVM sample. */
-  private void onEvent(MemorySegment event) {
-    if (event.byteSize() < EVENT_BYTES) {
-      return;
-    }
-    pending.add(
-        event.get(JAVA_LONG, EVENT_TIME_NS),
-        event.get(JAVA_INT, EVENT_KEY + KEY_EPOCH),
-        event.get(JAVA_INT, EVENT_KEY + KEY_TID),
-        event.get(JAVA_LONG, EVENT_KEY + KEY_KERNEL_STACK),
-        event.get(JAVA_LONG, EVENT_KEY + KEY_USER_STACK));
-  }
-
-  /** One round of the poller: wait for events, then name, join, rotate, under {@link #round}. */
+  /** One round of the poller, once its events are in: name, join, rotate. */
   private void pollRound() {
-    long started = System.nanoTime();
-    events.poll(POLL_MS);
-    // At most one round per poll period, however fast events come: the ring holds seconds.
-    long left = POLL_MS - (System.nanoTime() - started) / 1_000_000;
-    if (left > 0) {
-      try {
-        Thread.sleep(left);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt(); // the round runs on: stop() ends the loop
-      }
+    symbols.refresh();
+    if (symbols.ready()) {
+      // Named now, within a poll of being sampled, while their JIT code is what was sampled.
+      pending.visitNew((event, at) -> resolver.user(epoch(event, at), event[at + USER_STACK]));
+      long now = System.nanoTime();
+      join(now - joinDelayNs);
+      rotate(now);
     }
-    synchronized (round) {
-      if (!poller.running()) {
-        return;
-      }
-      symbols.refresh();
-      if (symbols.ready()) {
-        // Named now, within a poll of being sampled, while their JIT code is what was sampled.
-        pending.visitNew((timeNs, epoch, tid, kernelStack, userStack) -> resolver.user(epoch, userStack));
-        long now = System.nanoTime();
-        join(now - joinDelayNs);
-        rotate(now);
-      }
-      if (++rounds % RESCAN_EVERY_ROUNDS == 0) {
-        sampling.rescan();
-      }
+    if (++rounds % RESCAN_EVERY_ROUNDS == 0) {
+      sampling.rescan();
     }
   }
 
   private void join(long before) {
-    pending.drainBefore(before, (timeNs, epoch, tid, kernelStack, userStack) -> {
-      int javaStack = javaSamples.nearest(tid, timeNs, maxJoinGapNs, mayJoinNative(epoch, userStack));
-      joined.add(new SampleKey(epoch, tid, kernelStack, userStack, javaStack));
+    pending.drainBefore(before, (event, at) -> {
+      int epoch = epoch(event, at);
+      int tid = (int) event[at + TID_AND_EPOCH];
+      long userStack = event[at + USER_STACK];
+      int javaStack = javaSamples.nearest(tid, event[at + TIME], maxJoinGapNs, mayJoinNative(epoch, userStack));
+      joined.add(new SampleKey(epoch, tid, event[at + KERNEL_STACK], userStack, javaStack));
     });
+  }
+
+  // struct sample_event as EventRing holds it: longs, tid and epoch sharing one (little-endian).
+  private static final int TIME = (int) (EVENT_TIME_NS / 8);
+  private static final int TID_AND_EPOCH = (int) ((EVENT_KEY + KEY_TID) / 8);
+  private static final int KERNEL_STACK = (int) ((EVENT_KEY + KEY_KERNEL_STACK) / 8);
+  private static final int USER_STACK = (int) ((EVENT_KEY + KEY_USER_STACK) / 8);
+
+  private static int epoch(long[] event, int at) {
+    return (int) (event[at + TID_AND_EPOCH] >>> ((KEY_EPOCH - KEY_TID) * 8));
   }
 
   /**
@@ -269,19 +250,7 @@ public final class CpuProbe extends BpfProbe {
   }
 
   @Override
-  public void contribute(ReportBuilder report) {
-    BpfObject object = object();
-    if (object == null) {
-      return;
-    }
-    quiesce();
-    stopPoller();
-    synchronized (round) {
-      contributeLocked(object, report);
-    }
-  }
-
-  private void contributeLocked(BpfObject object, ReportBuilder report) {
+  protected void report(BpfObject object, ReportBuilder report) {
     events.consume();
     symbols.refresh();
     join(Long.MAX_VALUE);
@@ -294,7 +263,7 @@ public final class CpuProbe extends BpfProbe {
         assembler.result(sampling.event(), options.sampleWeightNs(), context.threads());
     result.perThread().forEach(report::cpu);
     report.profile(new ReportBuilder.ProfileFile("cpu", result.profile(), ProfileKind.CPU,
-        new ProfileSpan(startedEpochNanos, System.nanoTime() - startedNanos)));
+        started.until(System.nanoTime())));
     BpfMap counters = object.map("counters");
     long samples = Math.max(1, result.samples());
     report.cpuInfo(new CpuInfo(sampling.event(), options.sampleWeightNs(), sampling.cpusSampled(),
@@ -310,22 +279,11 @@ public final class CpuProbe extends BpfProbe {
     report.dropped("cpu.samplesOfMoreStacks", assembler.overflow());
   }
 
-  /** Each resource closed whatever the others did: the JIT map above all, so JVMTI stops. */
+  /** Each resource closed whatever the others did; the session closes the shared JIT map. */
   @Override
-  protected void stopping() {
-    stopPoller();
-    synchronized (round) {
-      closeQuietly(events);
-      closeQuietly(sampling);
-      closeQuietly(resolver);
-      closeQuietly(symbols);
-    }
-  }
-
-  /** Stops the poller's loop; a round still running finishes first (see {@link #round}). */
-  private void stopPoller() {
-    if (poller != null) {
-      poller.stop(POLL_MS * 10L);
-    }
+  protected void release() {
+    closeQuietly(events);
+    closeQuietly(sampling);
+    closeQuietly(resolver);
   }
 }

@@ -5,6 +5,10 @@ import io.jvmebpf.agent.profile.FrameKind;
 import io.jvmebpf.agent.profile.Profile;
 import io.jvmebpf.agent.profile.StackSample;
 import io.jvmebpf.agent.report.CpuSummary;
+import io.jvmebpf.agent.stacks.JavaSampleIndex;
+import io.jvmebpf.agent.stacks.ResolvedStack;
+import io.jvmebpf.agent.stacks.StackLayouts;
+import io.jvmebpf.agent.stacks.StackResolver;
 import io.jvmebpf.agent.threads.ThreadRegistry;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -48,7 +52,7 @@ final class ProfileAssembler {
   void add(Map<SampleKey, Long> kernelCounts, JoinedCounts joined) {
     for (Map.Entry<SampleKey, Long> entry : kernelCounts.entrySet()) {
       SampleKey key = entry.getKey();
-      if (key.kernelStack() != ProfileLayouts.NO_STACK) {
+      if (key.kernelStack() != StackLayouts.NO_STACK) {
         kernelSamplesByThread.computeIfAbsent(key.tid(), t -> new long[1])[0] += entry.getValue();
       }
       for (Map.Entry<Integer, Long> part : apportion(entry.getValue(), joined.split(key)).entrySet()) {
@@ -93,7 +97,7 @@ final class ProfileAssembler {
         samples.add(new StackSample(tid, name, key.frames(), n, key.joined()));
         threadTotal += n;
         threadJoined += key.joined() ? n : 0;
-        Frame top = innermostJava(key.frames());
+        Frame top = StackResolver.innermostJava(key.frames());
         if (top != null) {
           threadJava += n;
         } else if (!key.frames().isEmpty()) {
@@ -114,29 +118,8 @@ final class ProfileAssembler {
 
   private StackKey frames(SampleKey key, int javaStack) {
     ResolvedStack user = resolver.user(key.epoch(), key.userStack());
-    List<Frame> kernel = resolver.kernel(key.epoch(), key.kernelStack());
-    List<Frame> frames = new ArrayList<>(user.frames().size() + kernel.size() + 16);
-    boolean joined = !user.complete() && javaStack >= 0;
-    if (joined) {
-      frames.addAll(javaSamples.stack(javaStack));
-      List<Frame> own = user.frames();
-      frames.addAll(own.subList(own.size() - user.leafNative(), own.size()));
-    } else {
-      frames.addAll(user.frames());
-    }
-    frames.addAll(kernel);
-    return new StackKey(List.copyOf(frames), joined);
-  }
-
-  /** The Java frame nearest the leaf, or null; the interpreter's placeholder names no method. */
-  private static Frame innermostJava(List<Frame> frames) {
-    for (int i = frames.size() - 1; i >= 0; i--) {
-      Frame frame = frames.get(i);
-      if (frame.kind().isJava() && !frame.equals(StackResolver.INTERPRETER)) {
-        return frame;
-      }
-    }
-    return null;
+    List<Frame> java = javaStack >= 0 ? javaSamples.stack(javaStack) : null;
+    return new StackKey(user.with(java, resolver.kernel(key.epoch(), key.kernelStack())), user.takesJava(java));
   }
 
   /**

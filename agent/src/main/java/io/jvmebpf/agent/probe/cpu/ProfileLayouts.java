@@ -16,19 +16,12 @@ final class ProfileLayouts {
   static final long EVENT_TIME_NS = 0;
   static final long EVENT_KEY = 8;
 
-  static final int MAX_DEPTH = 127; // PROFILE_MAX_DEPTH
-  static final int STACK_BYTES = MAX_DEPTH * 8;
-
   // enum profile_counter
   static final int SAMPLES = 0;
   static final int KERNEL_STACKS_LOST = 1;
   static final int USER_STACKS_LOST = 2;
   static final int KEYS_FULL = 3;
   static final int EVENTS_LOST = 4;
-
-  /** Stack ids that are not a stack's hash: PROFILE_NO_STACK, PROFILE_STACK_LOST. */
-  static final long NO_STACK = 0;
-  static final long STACK_LOST = 1;
 
   private ProfileLayouts() {}
 }

@@ -5,7 +5,7 @@ import io.jvmebpf.agent.profile.FrameKind;
 import io.jvmebpf.agent.profile.StackSample;
 
 /** How the text formats name threads and frames, so that the collapsed file and the flame graph agree. */
-final class FrameNames {
+public final class FrameNames {
   private FrameNames() {}
 
   /**
@@ -21,12 +21,14 @@ final class FrameNames {
   static String collapsedStack(StackSample sample) {
     StringBuilder line = new StringBuilder(collapsed(threadRoot(sample)));
     for (Frame frame : sample.frames()) {
-      line.append(';').append(collapsed(frame.name()));
-      if (frame.kind() == FrameKind.KERNEL) {
-        line.append("_[k]");
-      }
+      line.append(';').append(collapsed(label(frame)));
     }
     return line.toString();
+  }
+
+  /** A frame as the collapsed format and the report name it: kernel frames end in {@code _[k]}. */
+  public static String label(Frame frame) {
+    return frame.kind() == FrameKind.KERNEL ? frame.name() + "_[k]" : frame.name();
   }
 
   /**

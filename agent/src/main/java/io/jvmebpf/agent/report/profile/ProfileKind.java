@@ -2,13 +2,13 @@ package io.jvmebpf.agent.report.profile;
 
 import io.jvmebpf.agent.profile.Profile;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.List;
 
 /**
  * What the counts of a profile measure, for the formats that say it: pprof's sample and period
  * types, the flame graph's title. The collapsed file has no units: it always holds the counts.
- * Off-CPU time or allocations will be kinds of their own over the same writers, e.g. off-CPU with
- * counts in nanoseconds: {@code offcpu/nanoseconds} as the only value and the period type.
+ * Allocations will be a kind of their own over the same writers.
  *
  * @param title what the flame graph calls the profile, before its totals
  * @param countName what one count is, in the title ("samples")
@@ -25,14 +25,31 @@ public record ProfileKind(String title, String countName, List<ValueType> sample
           List.of(new ValueType("samples", "count", false), new ValueType("cpu", "nanoseconds", true)),
           new ValueType("cpu", "nanoseconds", true));
 
+  private static final String NANOSECONDS = "ns";
+
+  /** Time threads spent blocked, summed from the scheduler's events: counts are nanoseconds. */
+  public static final ProfileKind OFF_CPU =
+      new ProfileKind(
+          "Off-CPU profile",
+          NANOSECONDS,
+          List.of(new ValueType("offcpu", "nanoseconds", false)),
+          new ValueType("offcpu", "nanoseconds", false));
+
   public ProfileKind {
     sampleTypes = List.copyOf(sampleTypes);
   }
 
-  /** "CPU profile (1234 samples, interval 10 ms)"; without the interval when there is none. */
+  /**
+   * "CPU profile (1234 samples, interval 10 ms)"; without the interval when there is none; a
+   * profile of nanoseconds in seconds: "Off-CPU profile (69.757 s)".
+   */
   public String describe(Profile profile) {
     StringBuilder title = new StringBuilder(this.title).append(" (");
-    title.append(profile.totalSamples()).append(' ').append(countName);
+    if (countName.equals(NANOSECONDS)) { // time: in seconds, as a person reads it
+      title.append(BigDecimal.valueOf(profile.totalSamples(), 9).setScale(3, RoundingMode.HALF_UP)).append(" s");
+    } else {
+      title.append(profile.totalSamples()).append(' ').append(countName);
+    }
     if (profile.intervalNs() > 0) {
       String ms = BigDecimal.valueOf(profile.intervalNs(), 6).stripTrailingZeros().toPlainString();
       title.append(", interval ").append(ms).append(" ms");

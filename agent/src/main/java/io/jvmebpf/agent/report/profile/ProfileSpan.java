@@ -9,4 +9,17 @@ package io.jvmebpf.agent.report.profile;
  */
 public record ProfileSpan(long startEpochNanos, long durationNanos) {
   public static final ProfileSpan UNKNOWN = new ProfileSpan(0, 0);
+
+  /** A profile's start on both clocks: the epoch's, for the files, and the monotonic one. */
+  public record Start(long epochNanos, long monotonicNanos) {
+    public static Start now() {
+      java.time.Instant now = java.time.Instant.now();
+      return new Start(now.getEpochSecond() * 1_000_000_000L + now.getNano(), System.nanoTime());
+    }
+
+    /** The span from this start to {@code monotonicNanos} (System.nanoTime()). */
+    public ProfileSpan until(long monotonicNanos) {
+      return new ProfileSpan(epochNanos, monotonicNanos - this.monotonicNanos);
+    }
+  }
 }

@@ -3,16 +3,15 @@ package io.jvmebpf.agent.probe.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jvmebpf.agent.config.AgentOptions;
 import io.jvmebpf.agent.config.CpuOptions;
-import io.jvmebpf.agent.log.AgentLog;
-import io.jvmebpf.agent.probe.ProbeContext;
+import io.jvmebpf.agent.probe.ThisJvm;
+import io.jvmebpf.agent.stacks.JavaBlockIndex;
+import io.jvmebpf.agent.stacks.JavaSampleIndex;
 import io.jvmebpf.agent.profile.StackSample;
 import io.jvmebpf.agent.report.CpuSummary;
 import io.jvmebpf.agent.report.ReportBuilder;
 import io.jvmebpf.agent.report.ThreadSummary;
 import io.jvmebpf.agent.threads.ThreadRegistry;
-import io.jvmebpf.bpf.ProcessScope;
 import io.jvmebpf.bpf.testing.RequiresBpf;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -45,8 +44,8 @@ class CpuProbeKernelTest {
     ReportBuilder report = new ReportBuilder();
     long[] burnerCpuNs = new long[1];
     int[] burnerTid = new int[1];
-    try {
-      probe.start(context(registry, javaSamples));
+    try (ThisJvm jvm = ThisJvm.context(registry, javaSamples, new JavaBlockIndex()); probe) {
+      probe.start(jvm.context());
       Thread burner = new Thread(() -> {
         burnerTid[0] = currentTid();
         Random random = new Random(7);
@@ -63,8 +62,6 @@ class CpuProbeKernelTest {
       assertTrue(probe.epochsDrained() >= 1, "no epoch was drained while sampling");
       probe.quiesce();
       probe.contribute(report);
-    } finally {
-      probe.close();
     }
 
     long profiled = report.profiles().getFirst().profile().totalSamples();
@@ -99,8 +96,8 @@ class CpuProbeKernelTest {
     ReportBuilder report = new ReportBuilder();
     long[] burnerCpuNs = new long[1];
     int[] burnerTid = new int[1];
-    try {
-      probe.start(context(registry, javaSamples));
+    try (ThisJvm jvm = ThisJvm.context(registry, javaSamples, new JavaBlockIndex()); probe) {
+      probe.start(jvm.context());
       try {
         Files.writeString(cpu1, "0");
         awaitCpus(probe, 1, 1); // the poller's rescan sees it gone
@@ -121,8 +118,6 @@ class CpuProbeKernelTest {
       burner.join();
       probe.quiesce();
       probe.contribute(report);
-    } finally {
-      probe.close();
     }
     assertEquals(1, report.dropped().get("cpu.cpusWentOffline"));
     assertEquals(2, report.cpuInfo().cpusSampled());
@@ -145,11 +140,6 @@ class CpuProbeKernelTest {
         now[0] + " CPUs sampled, " + now[1] + " went offline");
   }
 
-  /** This JVM's own context, with JFR taken as started: the JIT map starts at the first poll. */
-  private static ProbeContext context(ThreadRegistry registry, JavaSampleIndex javaSamples) {
-    return new ProbeContext(
-        ProcessScope.ofThisProcess(), AgentOptions.defaults(), AgentLog.stderr(), registry, javaSamples, () -> true);
-  }
 
   private static int currentTid() {
     try {

@@ -3,18 +3,14 @@ package io.jvmebpf.agent.probe.syscalls;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jvmebpf.agent.config.AgentOptions;
-import io.jvmebpf.agent.log.AgentLog;
-import io.jvmebpf.agent.probe.ProbeContext;
-import io.jvmebpf.agent.probe.cpu.JavaSampleIndex;
+import io.jvmebpf.agent.probe.ThisJvm;
 import io.jvmebpf.agent.report.ReportBuilder;
 import io.jvmebpf.agent.report.SyscallSummary;
 import io.jvmebpf.agent.report.ThreadSummary;
 import io.jvmebpf.agent.threads.ThreadRegistry;
-import io.jvmebpf.bpf.ProcessScope;
 import io.jvmebpf.bpf.testing.RequiresBpf;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -91,10 +87,8 @@ class SyscallProbeKernelTest {
       Set<String> filter, int maxPairs, ReportBuilder report, Runnable work) throws Exception {
     ThreadRegistry registry = new ThreadRegistry();
     SyscallProbe probe = new SyscallProbe(TABLE, filter, maxPairs);
-    try (probe) {
-      probe.start(new ProbeContext(
-          ProcessScope.ofThisProcess(), AgentOptions.defaults(), AgentLog.stderr(), registry,
-          new JavaSampleIndex(), () -> true));
+    try (probe; ThisJvm jvm = ThisJvm.context(registry)) {
+      probe.start(jvm.context());
       int[] tid = new int[1];
       Thread worker = new Thread(() -> {
         tid[0] = gettid();

@@ -17,6 +17,7 @@ class ProfileKindTest {
     assertEquals("CPU profile (1234 samples, interval 0.1001 ms)",
         ProfileKind.CPU.describe(new Profile("cpu", 100_100, samples)));
     assertEquals("CPU profile (0 samples)", ProfileKind.CPU.describe(new Profile("cpu", 0, List.of())));
+    assertEquals("Off-CPU profile (0.000 s)", ProfileKind.OFF_CPU.describe(new Profile("offcpu", 0, List.of())));
   }
 
   @Test

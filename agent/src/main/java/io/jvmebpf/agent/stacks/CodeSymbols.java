@@ -1,10 +1,10 @@
-package io.jvmebpf.agent.probe.cpu;
+package io.jvmebpf.agent.stacks;
 
 import io.jvmebpf.agent.profile.Frame;
 import java.util.List;
 
 /** Names code addresses of this process and of the kernel; each method answers for one kind. */
-interface CodeSymbols extends AutoCloseable {
+public interface CodeSymbols extends AutoCloseable {
   /** The Java frames at {@code pc} in JIT code, root first (inlined methods last), or null. */
   List<Frame> jit(long pc);
 

@@ -1,4 +1,4 @@
-package io.jvmebpf.agent.probe.cpu;
+package io.jvmebpf.agent.stacks;
 
 import io.jvmebpf.agent.jit.JitCodeMap;
 import io.jvmebpf.agent.log.AgentLog;
@@ -15,7 +15,7 @@ import java.util.function.BooleanSupplier;
  * stubs), native symbols of mapped files, kernel symbols. The JIT map and the kernel's symbols
  * start on first use, from the profiler's poll thread, off the application's start-up path.
  */
-final class ProcessCodeSymbols implements CodeSymbols {
+public final class ProcessCodeSymbols implements CodeSymbols {
   private static final Frame UNKNOWN_KERNEL = new Frame("[unknown]", FrameKind.KERNEL);
   /** Past this, a JFR still not started is taken for one that will not: the JIT map starts. */
   private static final long JFR_START_LIMIT_NS = 10_000_000_000L;
@@ -36,7 +36,7 @@ final class ProcessCodeSymbols implements CodeSymbols {
   }
 
   /** @param jfrStarted whether JFR is done starting: the JIT map's JVMTI environment waits for it */
-  static ProcessCodeSymbols open(AgentLog log, BooleanSupplier jfrStarted) {
+  public static ProcessCodeSymbols open(AgentLog log, BooleanSupplier jfrStarted) {
     return new ProcessCodeSymbols(log, jfrStarted);
   }
 
@@ -75,7 +75,7 @@ final class ProcessCodeSymbols implements CodeSymbols {
       switch (KernelSymbols.load()) {
         case KernelSymbolsLoad.Loaded loaded -> kernelSymbols = loaded.symbols();
         case KernelSymbolsLoad.Unavailable why ->
-            log.debug("cpu: kernel frames are not named: " + why.reason());
+            log.debug("kernel frames are not named: " + why.reason());
       }
     }
     Frame frame = kernelSymbols == null ? null : kernelSymbols.resolve(pc);
@@ -106,7 +106,7 @@ final class ProcessCodeSymbols implements CodeSymbols {
     try {
       return JitCodeMap.start();
     } catch (RuntimeException | LinkageError e) {
-      log.debug("cpu: JIT-compiled frames are named from the JVM's samples (JFR) only: " + e.getMessage());
+      log.debug("JIT-compiled frames are named from JFR only: " + e.getMessage());
       return null;
     }
   }

@@ -1,7 +1,7 @@
-package io.jvmebpf.agent.probe.cpu;
+package io.jvmebpf.agent.stacks;
 
-import static io.jvmebpf.agent.probe.cpu.ProfileLayouts.MAX_DEPTH;
-import static io.jvmebpf.agent.probe.cpu.ProfileLayouts.STACK_BYTES;
+import static io.jvmebpf.agent.stacks.StackLayouts.MAX_DEPTH;
+import static io.jvmebpf.agent.stacks.StackLayouts.STACK_BYTES;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.jvmebpf.agent.profile.Frame;
@@ -20,9 +20,9 @@ import java.util.Map;
  * naming a user stack soon after it was first sampled keeps JIT code that the JVM later frees from
  * being named after its successor.
  */
-final class StackResolver implements AutoCloseable {
+public final class StackResolver implements AutoCloseable {
   /** An interpreted frame: the walk cannot tell its method, only the JVM's own sample can. */
-  static final Frame INTERPRETER = new Frame("Interpreter", FrameKind.INTERPRETED);
+  public static final Frame INTERPRETER = new Frame("Interpreter", FrameKind.INTERPRETED);
   private static final List<Frame> KERNEL_LOST = List.of(new Frame(ResolvedStack.LOST_NAME, FrameKind.KERNEL));
 
   private final BpfMap[] stacks;
@@ -35,17 +35,28 @@ final class StackResolver implements AutoCloseable {
   private final long[] ips = new long[MAX_DEPTH];
 
   /** @param stacks the stack map of each epoch */
-  StackResolver(BpfMap[] stacks, CodeSymbols symbols) {
+  public StackResolver(BpfMap[] stacks, CodeSymbols symbols) {
     this.stacks = stacks;
     this.symbols = symbols;
   }
 
+  /** The Java frame nearest the leaf, or null; the interpreter's placeholder names no method. */
+  public static Frame innermostJava(List<Frame> frames) {
+    for (int i = frames.size() - 1; i >= 0; i--) {
+      Frame frame = frames.get(i);
+      if (frame.kind().isJava() && !frame.equals(INTERPRETER)) {
+        return frame;
+      }
+    }
+    return null;
+  }
+
   /** Kernel frames, root first; empty for no stack or a lost one. */
-  synchronized List<Frame> kernel(int epoch, long id) {
-    if (id == ProfileLayouts.NO_STACK) {
+  public synchronized List<Frame> kernel(int epoch, long id) {
+    if (id == StackLayouts.NO_STACK) {
       return List.of();
     }
-    if (id == ProfileLayouts.STACK_LOST) {
+    if (id == StackLayouts.STACK_LOST) {
       return KERNEL_LOST;
     }
     List<Frame> frames = kernel.get(epoch).get(id);
@@ -61,11 +72,11 @@ final class StackResolver implements AutoCloseable {
     return frames;
   }
 
-  synchronized ResolvedStack user(int epoch, long id) {
-    if (id == ProfileLayouts.NO_STACK) {
+  public synchronized ResolvedStack user(int epoch, long id) {
+    if (id == StackLayouts.NO_STACK) {
       return ResolvedStack.EMPTY;
     }
-    if (id == ProfileLayouts.STACK_LOST) {
+    if (id == StackLayouts.STACK_LOST) {
       return ResolvedStack.LOST;
     }
     ResolvedStack resolved = user.get(epoch).get(id);
@@ -77,12 +88,12 @@ final class StackResolver implements AutoCloseable {
   }
 
   /** User stacks named in an epoch so far: how full its stack map is, at least. */
-  synchronized int userStacks(int epoch) {
+  public synchronized int userStacks(int epoch) {
     return user.get(epoch).size();
   }
 
   /** Empties an epoch's stack map, and forgets its names, once its counts were drained. */
-  synchronized void forget(int epoch) {
+  public synchronized void forget(int epoch) {
     user.get(epoch).clear();
     kernel.get(epoch).clear();
     stacks[epoch].clear();

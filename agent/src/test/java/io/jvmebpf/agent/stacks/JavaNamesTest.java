@@ -1,4 +1,4 @@
-package io.jvmebpf.agent.probe.cpu;
+package io.jvmebpf.agent.stacks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

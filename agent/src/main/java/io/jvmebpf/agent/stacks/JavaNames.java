@@ -1,4 +1,4 @@
-package io.jvmebpf.agent.probe.cpu;
+package io.jvmebpf.agent.stacks;
 
 import java.util.regex.Pattern;
 
@@ -8,14 +8,14 @@ import java.util.regex.Pattern;
  * {@code /0x1234}, {@code +0x1234}), a pre-JDK 21 lambda its counter ({@code $$Lambda$14}). Both
  * change from run to run and would split one method into many frames.
  */
-final class JavaNames {
+public final class JavaNames {
   private static final Pattern ADDRESS = Pattern.compile("[./+]0x[0-9a-fA-F]+$");
   private static final Pattern LAMBDA_COUNTER = Pattern.compile("\\$\\$Lambda\\$\\d+$");
 
   private JavaNames() {}
 
   /** {@code pkg.Class.method} with the class part cleaned as the JIT map does. */
-  static String withoutAddresses(String qualifiedMethod) {
+  public static String withoutAddresses(String qualifiedMethod) {
     int dot = qualifiedMethod.lastIndexOf('.');
     if (dot <= 0 || qualifiedMethod.indexOf("$$") < 0 && qualifiedMethod.indexOf("0x") < 0) {
       return qualifiedMethod; // the common case, with nothing to clean
