@@ -183,7 +183,9 @@ public final class AgentSession {
               report.offCpuInfo(),
               report.threads(threads),
               report.processes(),
-              report.files());
+              report.files(),
+              report.networkInfo(),
+              report.connections());
       Path written = new SummaryJsonWriter().write(summary, options.out());
       for (ReportBuilder.ProfileFile profile : report.profiles()) {
         writeProfile(profile);

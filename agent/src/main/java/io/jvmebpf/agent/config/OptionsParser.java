@@ -50,6 +50,8 @@ public final class OptionsParser {
     boolean processes = defaults.processes();
     boolean filesOn = defaults.files().on();
     int filesMax = defaults.files().max();
+    boolean netOn = defaults.net().on();
+    int netMax = defaults.net().max();
     List<String> errors = new ArrayList<>();
     String listKey = null;
 
@@ -119,6 +121,8 @@ public final class OptionsParser {
         case "processes" -> processes = onOff(key, value, processes, errors);
         case "files" -> filesOn = onOff(key, value, filesOn, errors);
         case "files.max" -> filesMax = count(key, value, 1, FilesOptions.MAX_MAX, errors);
+        case "net" -> netOn = onOff(key, value, netOn, errors);
+        case "net.max" -> netMax = count(key, value, 1, NetOptions.MAX_MAX, errors);
         case "log" -> {
           if (value.isEmpty()) {
             errors.add("log= needs stderr, none or a file path");
@@ -142,14 +146,14 @@ public final class OptionsParser {
           }
         }
         default -> errors.add("unknown option '" + key + "' (known: out, syscalls, syscalls.max, cpu, event, interval, rate, cpu.stacks, offcpu,"
-            + " offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, log, loglevel, bpfstats)");
+            + " offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net, net.max, log, loglevel, bpfstats)");
       }
     }
     return errors.isEmpty()
         ? new Valid(new AgentOptions(out, syscalls, Set.copyOf(filter), syscallPairs, log, debug, bpfStats,
             new CpuOptions(cpuOn, cpuEvent, intervalNs, rateHz, stacks),
             new OffCpuOptions(offCpuOn, offCpuMinNs, offCpuThreads, offCpuStacks), processes,
-            new FilesOptions(filesOn, filesMax)))
+            new FilesOptions(filesOn, filesMax), new NetOptions(netOn, netMax)))
         : new Invalid(List.copyOf(errors));
   }
 
