@@ -15,8 +15,9 @@ import java.util.List;
  * @param tid the thread that connected; for an accepted connection, the first thread that read or
  *     wrote it; for UDP, the first that used the flow; 0 when none did
  * @param stack where that thread was then, leaf first; empty when unknown
- * @param startedAt null for a connection opened before the agent started
- * @param endedAt null while it is open at the report
+ * @param startedAt null for a connection opened before the agent started; for UDP, the first
+ *     datagram
+ * @param endedAt null while it is open at the report; for UDP, the last datagram
  * @param sends calls (or datagrams) that sent at least a byte
  * @param srttUs the smoothed round-trip time, as the kernel last had it; null for UDP
  * @param state for an open TCP connection its state ({@code established}, {@code close-wait}...);
@@ -30,6 +31,11 @@ public record Connection(
 
   /** An address as {@link java.net.InetAddress#getHostAddress()} writes it, and a port. */
   public record Endpoint(String address, int port) {}
+
+  public Connection named(String threadName) {
+    return new Connection(protocol, local, remote, origin, tid, threadName, stack, startedAt, endedAt, bytesSent,
+        bytesReceived, sends, receives, retransmits, resetsSent, resetsReceived, srttUs, state);
+  }
 
   public long bytes() {
     return bytesSent + bytesReceived;

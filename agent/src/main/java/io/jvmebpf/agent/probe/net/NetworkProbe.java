@@ -130,7 +130,10 @@ public final class NetworkProbe extends PolledBpfProbe {
     }
     object.map("udp_flows").forEach((key, value) -> all.add(udp(key, value)));
     all.addOther(other(object.map("other")));
-    report.connections(all.heaviestFirst(), all.info());
+    // Named now, not when they closed: a thread's name may reach the registry after its exit.
+    List<Connection> listed = all.heaviestFirst();
+    listed.replaceAll(c -> c.tid() == 0 ? c : c.named(threads.identify(c.tid()).name()));
+    report.connections(listed, all.info());
     object.map("threads").forEach((key, value) -> report.network(key.get(JAVA_INT, 0), new ThreadNetwork(
         value.get(JAVA_LONG, THREAD_BYTES_SENT), value.get(JAVA_LONG, THREAD_BYTES_RECEIVED),
         value.get(JAVA_LONG, THREAD_SENDS), value.get(JAVA_LONG, THREAD_RECEIVES),
@@ -164,7 +167,7 @@ public final class NetworkProbe extends PolledBpfProbe {
     return new Connection(
         "tcp", endpoint(c.asSlice(CONN_LOCAL, ADDRESS_BYTES)), endpoint(c.asSlice(CONN_REMOTE, ADDRESS_BYTES)),
         origin == ORIGIN_CONNECT ? "connect" : origin == ORIGIN_ACCEPT ? "accept" : "existing",
-        tid, tid == 0 ? null : threads.identify(tid).name(), stack(c.get(JAVA_LONG, CONN_USER_STACK)),
+        tid, null, stack(c.get(JAVA_LONG, CONN_USER_STACK)),
         startNs == 0 ? null : clock.instant(startNs), endNs == 0 ? null : clock.instant(endNs),
         c.get(JAVA_LONG, CONN_BYTES_SENT), c.get(JAVA_LONG, CONN_BYTES_RECEIVED), unsigned(c, CONN_SENDS),
         unsigned(c, CONN_RECEIVES), unsigned(c, CONN_RETRANSMITS), resetsSent, resetsReceived,
@@ -175,7 +178,7 @@ public final class NetworkProbe extends PolledBpfProbe {
   private Connection udp(MemorySegment remote, MemorySegment flow) {
     int tid = flow.get(JAVA_INT, FLOW_TID);
     return new Connection(
-        "udp", null, endpoint(remote), "datagrams", tid, tid == 0 ? null : threads.identify(tid).name(), List.of(),
+        "udp", null, endpoint(remote), "datagrams", tid, null, List.of(),
         clock.instant(flow.get(JAVA_LONG, FLOW_FIRST_NS)), clock.instant(flow.get(JAVA_LONG, FLOW_LAST_NS)),
         flow.get(JAVA_LONG, FLOW_BYTES_SENT), flow.get(JAVA_LONG, FLOW_BYTES_RECEIVED),
         flow.get(JAVA_LONG, FLOW_DATAGRAMS_SENT), flow.get(JAVA_LONG, FLOW_DATAGRAMS_RECEIVED), 0, 0, 0, null, null);
