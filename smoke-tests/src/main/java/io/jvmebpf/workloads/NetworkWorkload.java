@@ -18,7 +18,7 @@ import java.net.Socket;
  *       sending i × 1,000 bytes, which a thread named {@code net-echo} sends back;
  *   <li>a thread named {@code net-refused} connects to a port nobody listens on.
  * </ul>
- * Prints {@code client-port P} (the 10 MiB connection's local port), {@code server-port P},
+ * It starts after a second. Prints {@code client-port P} (the 10 MiB connection's local port), {@code server-port P},
  * {@code refused-port P}, then {@code done}, and exits 300 ms later.
  */
 public final class NetworkWorkload {
@@ -29,6 +29,7 @@ public final class NetworkWorkload {
   private NetworkWorkload() {}
 
   public static void main(String[] args) throws Exception {
+    Thread.sleep(1_000); // JFR, whose socket events name each connection's Java code, starts meanwhile
     try (ServerSocket server = new ServerSocket(0, 128, LOOPBACK); ServerSocket echo = new ServerSocket(0, 128, LOOPBACK)) {
       Thread serving = new Thread(() -> drain(server), "net-server");
       serving.start();

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The network probe under the agent, on NetworkWorkload's loopback traffic with known answers:
- * 10 MiB one way, 100 echoed connections of i × 1,000 bytes, one refused connect.
+ * 10 MiB one way, 100 echoed connections of i × 1,000 bytes, one refused connect; with every
+ * socket read and write the JVM records ({@code net.jfr=0}), each connection names its Java code.
  */
 @ExtendWith(RequiresBpf.class)
 class NetworkIT {
@@ -25,7 +26,7 @@ class NetworkIT {
 
   @Test
   void everyConnectionWithItsBytesThreadsAndOutcome() throws Exception {
-    AgentRun.Result run = AgentRun.of(WORKLOAD).run();
+    AgentRun.Result run = AgentRun.of(WORKLOAD).agentOptions("net.jfr=0").run();
     assertEquals(0, run.exitCode(), run.describe());
     assertReportLine(run);
     assertOnlyAgentLines(run);
@@ -43,10 +44,14 @@ class NetworkIT {
     assertEquals(TEN_MIB, client.path("bytesSent").asLong());
     assertEquals(0, client.path("bytesReceived").asLong());
     assertEquals("closed", client.path("state").asText());
+    assertTrue(client.path("javaStack").toString().contains("io.jvmebpf.workloads.NetworkWorkload.send"),
+        client.toString());
     JsonNode server = only(tcp, c -> c.at("/remote/port").asInt() == clientPort);
     assertEquals("accept", server.path("origin").asText());
     assertEquals("net-server", server.path("thread").asText());
     assertEquals(TEN_MIB, server.path("bytesReceived").asLong());
+    assertTrue(server.path("javaStack").toString().contains("io.jvmebpf.workloads.NetworkWorkload.drain"),
+        server.toString());
 
     assertEquals(TEN_MIB, summary.onlyThread("net-client").at("/network/bytesSent").asLong());
     assertEquals(1, summary.onlyThread("net-client").at("/network/connections").asLong());

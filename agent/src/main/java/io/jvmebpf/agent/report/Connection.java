@@ -15,6 +15,8 @@ import java.util.List;
  * @param tid the thread that connected; for an accepted connection, the first thread that read or
  *     wrote it; for UDP, the first that used the flow; 0 when none did
  * @param stack where that thread was then, leaf first; empty when unknown
+ * @param javaStack the Java code that moved the most bytes over it, leaf first, from the JVM's
+ *     own records of socket reads and writes ({@code net.jfr=}); empty when it recorded none
  * @param startedAt null for a connection opened before the agent started; for UDP, the first
  *     datagram
  * @param endedAt null while it is open at the report; for UDP, the last datagram
@@ -25,16 +27,17 @@ import java.util.List;
  */
 public record Connection(
     String protocol, Endpoint local, Endpoint remote, String origin, int tid, String thread,
-    List<String> stack, Instant startedAt, Instant endedAt, long bytesSent, long bytesReceived,
+    List<String> stack, List<String> javaStack, Instant startedAt, Instant endedAt, long bytesSent, long bytesReceived,
     long sends, long receives, long retransmits, long resetsSent, long resetsReceived, Long srttUs,
     String state) {
 
   /** An address as {@link java.net.InetAddress#getHostAddress()} writes it, and a port. */
   public record Endpoint(String address, int port) {}
 
-  public Connection named(String threadName) {
-    return new Connection(protocol, local, remote, origin, tid, threadName, stack, startedAt, endedAt, bytesSent,
-        bytesReceived, sends, receives, retransmits, resetsSent, resetsReceived, srttUs, state);
+  /** This connection with what the JVM knows of it: its thread's name and its Java code. */
+  public Connection joined(String threadName, List<String> javaCode) {
+    return new Connection(protocol, local, remote, origin, tid, threadName, stack, javaCode, startedAt, endedAt,
+        bytesSent, bytesReceived, sends, receives, retransmits, resetsSent, resetsReceived, srttUs, state);
   }
 
   public long bytes() {

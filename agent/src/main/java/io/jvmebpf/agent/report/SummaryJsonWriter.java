@@ -210,6 +210,11 @@ public final class SummaryJsonWriter {
         json.writeString(frame);
       }
       json.writeEndArray();
+      json.writeArrayFieldStart("javaStack");
+      for (String frame : c.javaStack()) {
+        json.writeString(frame);
+      }
+      json.writeEndArray();
       writeInstant(json, "startedAt", c.startedAt());
       writeInstant(json, "endedAt", c.endedAt());
       json.writeNumberField("bytesSent", c.bytesSent());

@@ -53,9 +53,9 @@ class SummaryJsonWriterTest {
             List.of(
                 new Connection("tcp", new Connection.Endpoint("127.0.0.1", 40000),
                     new Connection.Endpoint("127.0.0.1", 8080), "connect", 43, "writer",
-                    List.of("connect", "app.Client.open"), Instant.parse("2026-11-26T05:00:01Z"), null, 1000, 20,
+                    List.of("connect", "app.Client.open"), List.of("app.Client.read"), Instant.parse("2026-11-26T05:00:01Z"), null, 1000, 20,
                     2, 1, 0, 0, 0, 35L, "established"),
-                new Connection("udp", null, new Connection.Endpoint("*", 0), "datagrams", 43, "writer", List.of(),
+                new Connection("udp", null, new Connection.Endpoint("*", 0), "datagrams", 43, "writer", List.of(), List.of(),
                     Instant.parse("2026-11-26T05:00:01Z"), Instant.parse("2026-11-26T05:00:02Z"), 64, 0, 1, 0, 0,
                     0, 0, null, null)));
 
@@ -111,12 +111,13 @@ class SummaryJsonWriterTest {
         fieldNames(json.at("/network/other")));
     assertEquals(200, json.at("/network/other/bytesReceived").asLong());
     JsonNode tcp = json.at("/connections/0");
-    assertEquals(List.of("protocol", "local", "remote", "origin", "tid", "thread", "stack", "startedAt", "endedAt",
+    assertEquals(List.of("protocol", "local", "remote", "origin", "tid", "thread", "stack", "javaStack", "startedAt", "endedAt",
         "bytesSent", "bytesReceived", "sends", "receives", "retransmits", "resetsSent", "resetsReceived", "srttUs",
         "state"), fieldNames(tcp));
     assertEquals("127.0.0.1", tcp.at("/remote/address").asText());
     assertEquals(8080, tcp.at("/remote/port").asInt());
     assertEquals("app.Client.open", tcp.at("/stack/1").asText());
+    assertEquals("app.Client.read", tcp.at("/javaStack/0").asText());
     assertTrue(tcp.get("endedAt").isNull());
     JsonNode udp = json.at("/connections/1");
     assertTrue(udp.get("local").isNull() && udp.get("srttUs").isNull() && udp.get("state").isNull());

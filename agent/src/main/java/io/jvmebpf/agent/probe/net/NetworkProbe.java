@@ -15,6 +15,7 @@ import io.jvmebpf.agent.report.ReportBuilder;
 import io.jvmebpf.agent.report.ThreadNetwork;
 import io.jvmebpf.agent.report.profile.FrameNames;
 import io.jvmebpf.agent.report.profile.ProfileSpan;
+import io.jvmebpf.agent.stacks.JavaSocketIndex;
 import io.jvmebpf.agent.stacks.StackLayouts;
 import io.jvmebpf.agent.stacks.StackResolver;
 import io.jvmebpf.agent.threads.ThreadRegistry;
@@ -29,6 +30,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -49,6 +51,7 @@ public final class NetworkProbe extends PolledBpfProbe {
   /** Connections that closed while a report read the open ones: they must not count twice. */
   private Set<String> closedDuringReport;
   private ThreadRegistry threads;
+  private JavaSocketIndex javaSockets;
   private StackResolver resolver;
   private ProfileSpan.Start clock;
   private RingBuffer closed;
@@ -95,6 +98,7 @@ public final class NetworkProbe extends PolledBpfProbe {
   @Override
   protected void started(BpfObject object, ProbeContext context) {
     threads = context.threads();
+    javaSockets = context.javaSockets();
     clock = ProfileSpan.Start.now();
     resolver = new StackResolver(new BpfMap[] {object.map("stacks")}, context.symbols());
     closed = RingBuffer.open(object.map("closed"), this::onClosed);
@@ -130,9 +134,9 @@ public final class NetworkProbe extends PolledBpfProbe {
     }
     object.map("udp_flows").forEach((key, value) -> all.add(udp(key, value)));
     all.addOther(other(object.map("other")));
-    // Named now, not when they closed: a thread's name may reach the registry after its exit.
+    // Joined now, not when they closed: a thread's name, and JFR's events, come later.
     List<Connection> listed = all.heaviestFirst();
-    listed.replaceAll(c -> c.tid() == 0 ? c : c.named(threads.identify(c.tid()).name()));
+    listed.replaceAll(this::joined);
     report.connections(listed, all.info());
     object.map("threads").forEach((key, value) -> report.network(key.get(JAVA_INT, 0), new ThreadNetwork(
         value.get(JAVA_LONG, THREAD_BYTES_SENT), value.get(JAVA_LONG, THREAD_BYTES_RECEIVED),
@@ -146,6 +150,20 @@ public final class NetworkProbe extends PolledBpfProbe {
     report.dropped("net.udpFlowsMapFull", counters.counter(FLOWS_FULL));
     report.dropped("net.listenersMapFull", counters.counter(LISTENERS_FULL));
     report.dropped("net.userStacksLost", counters.counter(USER_STACKS_LOST));
+    report.dropped("net.jvmSocketEventsDropped", javaSockets.dropped());
+  }
+
+  private Connection joined(Connection c) {
+    String name = c.tid() == 0 ? null : threads.identify(c.tid()).name();
+    List<Frame> java = c.protocol().equals("tcp")
+        ? javaSockets.heaviest(c.remote().address(), c.remote().port(), c.tid(), epochNanos(c.startedAt(), Long.MIN_VALUE),
+            epochNanos(c.endedAt(), Long.MAX_VALUE))
+        : null;
+    return c.joined(name, java == null ? List.of() : leafFirst(java));
+  }
+
+  private static long epochNanos(Instant at, long none) {
+    return at == null ? none : at.getEpochSecond() * 1_000_000_000L + at.getNano();
   }
 
   private static MemorySegment copy(MemorySegment value) {
@@ -167,7 +185,7 @@ public final class NetworkProbe extends PolledBpfProbe {
     return new Connection(
         "tcp", endpoint(c.asSlice(CONN_LOCAL, ADDRESS_BYTES)), endpoint(c.asSlice(CONN_REMOTE, ADDRESS_BYTES)),
         origin == ORIGIN_CONNECT ? "connect" : origin == ORIGIN_ACCEPT ? "accept" : "existing",
-        tid, null, stack(c.get(JAVA_LONG, CONN_USER_STACK)),
+        tid, null, stack(c.get(JAVA_LONG, CONN_USER_STACK)), List.of(),
         startNs == 0 ? null : clock.instant(startNs), endNs == 0 ? null : clock.instant(endNs),
         c.get(JAVA_LONG, CONN_BYTES_SENT), c.get(JAVA_LONG, CONN_BYTES_RECEIVED), unsigned(c, CONN_SENDS),
         unsigned(c, CONN_RECEIVES), unsigned(c, CONN_RETRANSMITS), resetsSent, resetsReceived,
@@ -178,7 +196,7 @@ public final class NetworkProbe extends PolledBpfProbe {
   private Connection udp(MemorySegment remote, MemorySegment flow) {
     int tid = flow.get(JAVA_INT, FLOW_TID);
     return new Connection(
-        "udp", null, endpoint(remote), "datagrams", tid, null, List.of(),
+        "udp", null, endpoint(remote), "datagrams", tid, null, List.of(), List.of(),
         clock.instant(flow.get(JAVA_LONG, FLOW_FIRST_NS)), clock.instant(flow.get(JAVA_LONG, FLOW_LAST_NS)),
         flow.get(JAVA_LONG, FLOW_BYTES_SENT), flow.get(JAVA_LONG, FLOW_BYTES_RECEIVED),
         flow.get(JAVA_LONG, FLOW_DATAGRAMS_SENT), flow.get(JAVA_LONG, FLOW_DATAGRAMS_RECEIVED), 0, 0, 0, null, null);
@@ -199,7 +217,10 @@ public final class NetworkProbe extends PolledBpfProbe {
 
   /** Leaf first; empty when none was taken. */
   private List<String> stack(long id) {
-    List<Frame> rootFirst = resolver.user(0, id).frames();
+    return leafFirst(resolver.user(0, id).frames());
+  }
+
+  private static List<String> leafFirst(List<Frame> rootFirst) {
     List<String> leafFirst = new ArrayList<>(rootFirst.size());
     for (int i = rootFirst.size() - 1; i >= 0; i--) {
       leafFirst.add(FrameNames.label(rootFirst.get(i)));

@@ -132,7 +132,7 @@ class NetworkProbeKernelTest {
   @Test
   void aTableOfTenListsTheTenHeaviestAndSumsTheRest() throws Exception {
     Map<Integer, Long> sentByPort = new HashMap<>();
-    ReportBuilder report = hundredConnections(new NetOptions(true, 10), sentByPort);
+    ReportBuilder report = hundredConnections(new NetOptions(true, 10, -1), sentByPort);
     List<Connection> connections = report.connections();
     NetworkInfo info = report.networkInfo();
     assertEquals(10, connections.size());
