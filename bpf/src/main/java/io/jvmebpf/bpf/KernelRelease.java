@@ -33,4 +33,11 @@ public record KernelRelease(String text, int major, int minor) {
   public boolean atLeast(int major, int minor) {
     return this.major > major || (this.major == major && this.minor >= minor);
   }
+
+  /** Throws a sentence naming what needs the newer kernel, unless this one is at least major.minor. */
+  public void require(int major, int minor, String why) {
+    if (!atLeast(major, minor)) {
+      throw new BpfException(0, "it needs Linux " + major + "." + minor + "+ (" + why + "); this kernel is " + text);
+    }
+  }
 }

@@ -9,7 +9,8 @@ import java.net.Socket;
 
 /**
  * The measured loop of {@code bench/net-overhead}, over one loopback TCP connection in this JVM,
- * after a 2 s warm-up on the same connection:
+ * after a warm-up on the same connection (2 s, or the third argument in seconds: long enough for
+ * an agent's own start, its symbol tables and the JIT compiling its code, to be over):
  * <ul>
  *   <li>{@code stream64k N}: a thread named {@code bench} writes N MiB in 64 KiB writes, which a
  *       thread named {@code sink} reads; prints {@code mb/s=<MiB per second>};
@@ -19,13 +20,12 @@ import java.net.Socket;
  * </ul>
  */
 public final class LoopbackLoop {
-  private static final long WARMUP_NANOS = 2_000_000_000L;
-
   private LoopbackLoop() {}
 
   public static void main(String[] args) throws Exception {
     String mode = args[0];
     long n = Long.parseLong(args[1]);
+    long warmupNanos = (long) (1e9 * (args.length > 2 ? Double.parseDouble(args[2]) : 2));
     int chunk = mode.equals("stream1k") ? 1 << 10 : 64 << 10;
     InetAddress loopback = InetAddress.getLoopbackAddress();
     try (ServerSocket server = new ServerSocket(0, 1, loopback);
@@ -38,7 +38,7 @@ public final class LoopbackLoop {
       sink.setDaemon(true);
       sink.start();
       long[] elapsed = new long[1];
-      Thread bench = new Thread(() -> elapsed[0] = measure(client, pingPong, chunk, n), "bench");
+      Thread bench = new Thread(() -> elapsed[0] = measure(client, pingPong, chunk, n, warmupNanos), "bench");
       bench.start();
       bench.join();
       if (pingPong) {
@@ -50,12 +50,12 @@ public final class LoopbackLoop {
   }
 
   /** The timed part: N MiB, or N round trips, after the warm-up; nanoseconds. */
-  private static long measure(Socket socket, boolean pingPong, int chunk, long n) {
+  private static long measure(Socket socket, boolean pingPong, int chunk, long n, long warmupNanos) {
     try {
       OutputStream out = socket.getOutputStream();
       InputStream in = socket.getInputStream();
       byte[] buffer = new byte[chunk];
-      long warmupEnd = System.nanoTime() + WARMUP_NANOS;
+      long warmupEnd = System.nanoTime() + warmupNanos;
       while (System.nanoTime() < warmupEnd) {
         step(out, in, buffer, pingPong, 1 << 20);
       }

@@ -19,7 +19,6 @@ import io.jvmebpf.agent.stacks.JavaSocketIndex;
 import io.jvmebpf.agent.stacks.StackLayouts;
 import io.jvmebpf.agent.stacks.StackResolver;
 import io.jvmebpf.agent.threads.ThreadRegistry;
-import io.jvmebpf.bpf.BpfException;
 import io.jvmebpf.bpf.BpfMap;
 import io.jvmebpf.bpf.BpfObject;
 import io.jvmebpf.bpf.KernelRelease;
@@ -74,11 +73,7 @@ public final class NetworkProbe extends PolledBpfProbe {
 
   @Override
   protected void configure(MemorySegment rodata, BpfObject object, ProbeContext context) {
-    KernelRelease kernel = KernelRelease.current();
-    if (!kernel.atLeast(6, 3)) {
-      throw new BpfException(0, "it needs Linux 6.3+ (the sock_send_length and sock_recv_length"
-          + " tracepoints, where bytes are counted); this kernel is " + kernel.text());
-    }
+    KernelRelease.current().require(6, 3, "the sock_send_length and sock_recv_length tracepoints, where bytes are counted");
     object.map("connections").setMaxEntries(Math.max(options.max(), MIN_FOLLOWED));
   }
 

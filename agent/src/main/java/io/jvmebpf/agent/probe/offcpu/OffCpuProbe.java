@@ -18,7 +18,6 @@ import io.jvmebpf.agent.report.profile.ProfileKind;
 import io.jvmebpf.agent.report.profile.ProfileSpan;
 import io.jvmebpf.agent.stacks.JavaBlockIndex;
 import io.jvmebpf.agent.stacks.StackResolver;
-import io.jvmebpf.bpf.BpfException;
 import io.jvmebpf.bpf.BpfLink;
 import io.jvmebpf.bpf.BpfMap;
 import io.jvmebpf.bpf.BpfObject;
@@ -84,11 +83,7 @@ public final class OffCpuProbe extends PolledBpfProbe {
 
   @Override
   protected void configure(MemorySegment rodata, BpfObject object, ProbeContext context) {
-    KernelRelease kernel = KernelRelease.current();
-    if (!kernel.atLeast(5, 18)) {
-      throw new BpfException(0, "it needs Linux 5.18+ (the state a thread leaves its CPU in, an"
-          + " argument of sched_switch since 5.18); this kernel is " + kernel.text());
-    }
+    KernelRelease.current().require(5, 18, "the state a thread leaves its CPU in, an argument of sched_switch since 5.18");
     started = ProfileSpan.Start.now(); // System.nanoTime() is bpf_ktime_get_ns()'s clock
     rodata.set(JAVA_LONG, CONFIG_MIN_NS, options.minNs());
     rodata.set(JAVA_LONG, CONFIG_START_NS, started.monotonicNanos());
