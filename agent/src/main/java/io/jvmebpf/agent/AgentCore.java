@@ -1,6 +1,9 @@
 package io.jvmebpf.agent;
 
 import io.jvmebpf.agent.config.AgentOptions;
+import io.jvmebpf.agent.control.ControlRequest;
+import io.jvmebpf.agent.control.Controller;
+import io.jvmebpf.agent.control.SessionStart;
 import io.jvmebpf.agent.config.OptionsParser;
 import io.jvmebpf.agent.log.AgentLog;
 import io.jvmebpf.agent.overhead.SelfOverhead;
@@ -67,29 +70,61 @@ public final class AgentCore {
   }
 
   /**
+   * Every entry into the agent: a session to start, or a command for the one running (see {@link
+   * ControlRequest}), which the {@link Controller} routes.
+   *
    * @param problems what the bootstrap found missing for BPF (capabilities, BTF); empty if none
    * @param attached loaded into a running JVM (agentmain) rather than before its main (premain)
    */
   public static void start(
       String options, Instrumentation inst, long startedNanos, List<String> problems, boolean attached) {
+    ControlRequest request = ControlRequest.parse(options);
+    // A session started again after a dump is started within a running JVM, as one attached is.
+    boolean[] first = {true};
+    SessionStart.Starter starter = sessionOptions -> {
+      boolean again = !first[0];
+      first[0] = false;
+      return startSession(sessionOptions, again ? System.nanoTime() : startedNanos, problems, attached || again);
+    };
+    Controller.handle(request, starter, attached, AgentLog.forRawOptions(request.options()));
+  }
+
+  private static SessionStart startSession(
+      String options, long startedNanos, List<String> problems, boolean attached) {
     long rssAtStart = SelfOverhead.residentBytes();
     AgentLog log = AgentLog.forRawOptions(options);
     try {
       SyscallTable syscalls = SyscallTable.forThisMachine();
       OptionsParser.Result parsed = new OptionsParser(name -> SyscallProbe.canTrace(syscalls, name)).parse(options);
       if (parsed instanceof OptionsParser.Invalid invalid) {
-        log.info("off: bad options: " + String.join("; ", invalid.errors()));
-        return;
+        return notStarted(log, "off: bad options: " + String.join("; ", invalid.errors()));
       }
       AgentOptions agentOptions = ((OptionsParser.Valid) parsed).options();
       log = new AgentLog(agentOptions.log(), agentOptions.debug());
       String unavailable = problems.isEmpty() ? NativeAccess.enableForThisModule() : String.join("; ", problems);
       AgentSession session =
           AgentSession.start(agentOptions, log, syscalls, unavailable, startedNanos, rssAtStart, attached);
-      Runtime.getRuntime().addShutdownHook(AgentThreads.unstarted("report", session::stop, log));
-      log.info(startLine(session, agentOptions));
+      String line = startLine(session, agentOptions);
+      log.info(line);
+      return session.probes().anyRunning()
+          ? new SessionStart.Started(session, line)
+          : notStartedAfter(session, log, line);
     } catch (RuntimeException | LinkageError e) {
-      log.info("off: could not start (" + e + "); the application runs on without it");
+      return notStarted(log, "off: could not start (" + e + "); the application runs on without it");
     }
+  }
+
+  private static SessionStart notStarted(AgentLog log, String line) {
+    log.info(line);
+    return new SessionStart.NotStarted(line);
+  }
+
+  /**
+   * No probe runs (BPF unavailable, or every feature off): the session still writes its report,
+   * which says why each feature is off, at exit as before; it takes no command.
+   */
+  private static SessionStart notStartedAfter(AgentSession session, AgentLog log, String line) {
+    Runtime.getRuntime().addShutdownHook(AgentThreads.unstarted("report", session::stop, log));
+    return new SessionStart.NotStarted(line);
   }
 }

@@ -6,6 +6,7 @@ import io.jvmebpf.agent.overhead.BpfRunTimeSampler;
 import io.jvmebpf.agent.overhead.SelfOverhead;
 import io.jvmebpf.agent.probe.BpfUsage;
 import io.jvmebpf.agent.probe.FeatureStatus;
+import io.jvmebpf.agent.probe.LiveCounts;
 import io.jvmebpf.agent.probe.ProbeContext;
 import io.jvmebpf.agent.probe.Probes;
 import io.jvmebpf.agent.probe.syscalls.SyscallTable;
@@ -13,6 +14,7 @@ import io.jvmebpf.agent.report.AgentInfo;
 import io.jvmebpf.agent.report.Overhead;
 import io.jvmebpf.agent.report.ProcessInfo;
 import io.jvmebpf.agent.report.ReportBuilder;
+import io.jvmebpf.agent.report.html.ReportPage;
 import io.jvmebpf.agent.report.Summary;
 import io.jvmebpf.agent.report.SummaryJsonWriter;
 import io.jvmebpf.agent.threads.ThreadRegistry;
@@ -31,6 +33,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -48,7 +51,10 @@ public final class AgentSession {
   private final long startupNs;
   private final long startupCpuNs;
   private final long startupRssBytes;
+  private final Instant startedAt = Instant.now();
   private boolean stopped;
+  private long pausedSinceNs; // 0 when not paused
+  private long pausedNs; // pauses that ended
 
   private AgentSession(
       AgentOptions options, AgentLog log, ThreadRegistry threads, Probes probes,
@@ -143,8 +149,46 @@ public final class AgentSession {
     return startupNs / 1_000_000;
   }
 
-  /** Collects, writes {@code summary.json}, detaches everything. Idempotent; never throws. */
-  public synchronized Path stop() {
+  /**
+   * Detaches every probe's programs, which keep their maps and what they counted, until {@link
+   * #resume()}. Failures are thrown with the probe's name; the others are paused whatever one did.
+   */
+  public synchronized void pause() {
+    if (!stopped && pausedSinceNs == 0) {
+      pausedSinceNs = System.nanoTime();
+      probes.pause();
+    }
+  }
+
+  /** Attaches again what {@link #pause()} detached. */
+  public synchronized void resume() {
+    if (!stopped && pausedSinceNs != 0) {
+      pausedNs += System.nanoTime() - pausedSinceNs;
+      pausedSinceNs = 0;
+      probes.resume();
+    }
+  }
+
+  /** What {@code status} says of a running session. */
+  public record Status(Instant startedAt, boolean paused, long pausedNs, LiveCounts counts, Path out) {}
+
+  public synchronized Status status() {
+    long paused = pausedNs + (pausedSinceNs == 0 ? 0 : System.nanoTime() - pausedSinceNs);
+    return new Status(startedAt, pausedSinceNs != 0, paused, probes.liveCounts(), options.out().toAbsolutePath());
+  }
+
+  /** See {@link #stop(Path)}: the report in the folder of the {@code out=} option. */
+  public Path stop() {
+    return stop(options.out());
+  }
+
+  /**
+   * Collects, writes {@code summary.json} and {@code report.html} into {@code out}, detaches
+   * everything. Idempotent; never throws.
+   *
+   * @return the {@code summary.json} written, or null when it could not be (said in one line)
+   */
+  public synchronized Path stop(Path out) {
     if (stopped) {
       return null;
     }
@@ -184,14 +228,15 @@ public final class AgentSession {
               report.threads(threads),
               report.processes(),
               report.files());
-      Path written = new SummaryJsonWriter().write(summary, options.out());
+      Path written = new SummaryJsonWriter().write(summary, out);
       for (ReportBuilder.ProfileFile profile : report.profiles()) {
-        writeProfile(profile);
+        writeProfile(profile, out);
       }
+      writePage(written, report.profiles(), out);
       log.info("report written to " + written.toAbsolutePath());
       return written;
     } catch (IOException | RuntimeException | LinkageError e) {
-      log.info("could not write the report to " + options.out().toAbsolutePath() + ": " + e);
+      log.info("could not write the report to " + out.toAbsolutePath() + ": " + e);
       return null;
     } finally {
       probes.close();
@@ -200,11 +245,20 @@ public final class AgentSession {
   }
 
   /** One profile's files; a failure loses those files only, said in one line. */
-  private void writeProfile(ReportBuilder.ProfileFile profile) {
+  private void writeProfile(ReportBuilder.ProfileFile profile, Path out) {
     try {
-      ProfileFiles.write(profile.profile(), profile.kind(), profile.span(), options.out(), profile.baseName());
+      ProfileFiles.write(profile.profile(), profile.kind(), profile.span(), out, profile.baseName());
     } catch (IOException | RuntimeException e) {
-      log.info("could not write " + profile.baseName() + " profile files to " + options.out().toAbsolutePath() + ": " + e);
+      log.info("could not write " + profile.baseName() + " profile files to " + out.toAbsolutePath() + ": " + e);
+    }
+  }
+
+  /** {@code report.html}; a failure loses the page only, said in one line. */
+  private void writePage(Path summaryJson, List<ReportBuilder.ProfileFile> profiles, Path out) {
+    try {
+      ReportPage.write(summaryJson, profiles, out);
+    } catch (IOException | RuntimeException e) {
+      log.info("could not write report.html to " + out.toAbsolutePath() + ": " + e);
     }
   }
 

@@ -150,6 +150,25 @@ public final class BpfObject implements AutoCloseable {
     return attached;
   }
 
+  /**
+   * Detaches every program and forgets the links, keeping programs and maps loaded: the object
+   * takes no new data until attached again, and its maps keep what they hold.
+   */
+  public synchronized void detachAll() {
+    BpfException first = null;
+    for (BpfLink link : links) {
+      try {
+        link.close();
+      } catch (BpfException e) {
+        first = first == null ? e : first;
+      }
+    }
+    links.clear();
+    if (first != null) {
+      throw first;
+    }
+  }
+
   synchronized BpfLink register(BpfLink link) {
     links.add(link);
     return link;

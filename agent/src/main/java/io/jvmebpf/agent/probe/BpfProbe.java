@@ -66,6 +66,41 @@ public abstract class BpfProbe implements Probe {
     object.attachAll();
   }
 
+  /** Detaches the programs; maps, rings and pollers stay. */
+  @Override
+  public final void pause() {
+    BpfObject loaded = object;
+    if (loaded != null) {
+      detach(loaded);
+    }
+  }
+
+  /** Forgets what the pause made stale, then attaches again. */
+  @Override
+  public final void resume() {
+    BpfObject loaded = object;
+    if (loaded != null) {
+      resuming(loaded);
+      reattach(loaded);
+    }
+  }
+
+  /** Detaches for a pause; by default every link of the object. */
+  protected void detach(BpfObject object) {
+    object.detachAll();
+  }
+
+  /** Attaches again after a pause; by default each program by its section name. */
+  protected void reattach(BpfObject object) {
+    object.attachAll();
+  }
+
+  /**
+   * Before attaching again after a pause: empties what the kernel keeps of calls under way, whose
+   * ends it did not see while paused, so that no call is measured across the pause.
+   */
+  protected void resuming(BpfObject object) {}
+
   /** Runs once everything is attached: open ring buffers, start pollers. */
   protected void started(BpfObject object, ProbeContext context) {}
 

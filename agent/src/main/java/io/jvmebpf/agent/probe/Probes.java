@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -117,6 +118,38 @@ public final class Probes implements AutoCloseable {
         // its report may cover a little more time than the JVM's events; nothing worse
       }
     }
+  }
+
+  /** See {@link Probe#pause()}: every probe, each whatever the others did; the first failure is thrown. */
+  public void pause() {
+    eachRunning(Probe::pause);
+  }
+
+  /** See {@link Probe#resume()}: every probe, each whatever the others did; the first failure is thrown. */
+  public void resume() {
+    eachRunning(Probe::resume);
+  }
+
+  private void eachRunning(Consumer<Probe> action) {
+    RuntimeException first = null;
+    for (Probe probe : running) {
+      try {
+        action.accept(probe);
+      } catch (RuntimeException e) {
+        first = first == null ? new IllegalStateException(probe.name() + ": " + e.getMessage(), e) : first;
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  public LiveCounts liveCounts() {
+    LiveCounts total = LiveCounts.NONE;
+    for (Probe probe : running) {
+      total = total.plus(probe.liveCounts());
+    }
+    return total;
   }
 
   /** Each probe's figures; one that fails says so in its feature line, the others report on. */

@@ -85,6 +85,12 @@ public final class FilesProbe extends BpfProbe {
     requireSize(object.map("fd_closes"), JAVA_INT.byteSize(), JAVA_INT.byteSize());
   }
 
+  /** A call entered before the pause and ended in it would otherwise be measured across it. */
+  @Override
+  protected void resuming(BpfObject object) {
+    object.map("calls").clear();
+  }
+
   @Override
   protected long configSize() {
     return CONFIG.byteSize();

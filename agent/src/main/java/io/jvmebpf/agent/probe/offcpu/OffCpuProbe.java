@@ -197,6 +197,12 @@ public final class OffCpuProbe extends PolledBpfProbe {
     links = object.attachAll();
   }
 
+  /** Keeps the new links, which {@link #quiesce()} detaches. */
+  @Override
+  protected void reattach(BpfObject object) {
+    links = object.attachAll();
+  }
+
   /**
    * Detaches the programs: the report then reads maps that hold still, so that no block is
    * counted both as ended (in totals) and as under way (in its thread's entry).
