@@ -49,7 +49,8 @@ class CommandLineIT {
       assertTrue(attach.out().contains("syscalls, cpu, offcpu"), attach.toString());
       assertTrue(attach.out().contains("WARNING: A Java agent has been loaded dynamically"), attach.toString());
       long firstSampleMs = untilFirstSample(runDir, pid, attachStarted);
-      timings.add("attach command (a new JVM for the tool, attach, probes loaded): " + attach.wallMs() + " ms");
+      timings.add("attach command (a new JVM for the tool, attach, probes loaded): " + attach.wallMs() + " ms;"
+          + " in the JVM: " + attach.stdout().getFirst().replaceAll(".* (started in \\d+ ms).*", "$1"));
       timings.add("attach to first CPU sample seen by status: " + firstSampleMs + " ms");
       Set<String> progs = BpfResidue.kernelIds(pid, "prog_id");
       Set<String> links = BpfResidue.kernelIds(pid, "link_id");
@@ -72,7 +73,8 @@ class CommandLineIT {
       long stopStarted = System.nanoTime();
       Cli.Result stop = Cli.run(runDir, "stop", Long.toString(pid));
       assertEquals(0, stop.exitCode(), stop.toString());
-      timings.add("stop command (a new JVM for the tool, report written, everything detached): " + stop.wallMs() + " ms");
+      timings.add("stop command (a new JVM for the tool, report written, everything detached): " + stop.wallMs() + " ms;"
+          + " in the JVM: " + stop.out().replaceAll("(?s).*(detached in \\d+ ms).*", "$1"));
       assertExactWrites(summary(report), 1_000);
       assertTrue(Files.isRegularFile(report.resolve("report.html")), "no report.html");
       assertEquals(List.of(), BpfResidue.bpfFds(pid), "BPF or perf fds left in the JVM");

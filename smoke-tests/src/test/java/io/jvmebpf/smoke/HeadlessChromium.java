@@ -45,7 +45,7 @@ final class HeadlessChromium {
   }
 
   List<String> screenshot(String url, Path png) throws Exception {
-    return run("--window-size=1400,2400", "--screenshot=" + png, url).console();
+    return run("--window-size=1400,4000", "--screenshot=" + png, url).console();
   }
 
   private record Run(String stdout, List<String> console) {}

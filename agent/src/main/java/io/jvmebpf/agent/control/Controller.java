@@ -171,8 +171,10 @@ public final class Controller {
     Running stopping = running;
     running = null;
     removeHook(stopping.hook());
+    long started = System.nanoTime();
     Path written = out != null ? stopping.session().stop(out) : stopping.session().stop();
-    String detached = "detached: every BPF link and map closed, the agent's threads ended; the JVM runs on";
+    String detached = "detached in " + (System.nanoTime() - started) / 1_000_000 + " ms (report included): every BPF"
+        + " link and map closed, the agent's threads ended; the JVM runs on";
     return written == null
         ? Reply.error("the report could not be written (the JVM's stderr says why); " + detached)
         : Reply.ok("report written to " + written.getParent(), detached);

@@ -223,6 +223,9 @@
     ], timed, { sortBy: 3 }));
   }
 
+  // ---- flame graphs ----
+  for (const [name, p] of Object.entries(profiles)) flameSection(name, p);
+
   // ---- threads: CPU samples, network, identity ----
   if (threads.length) {
     const s = section("threads", "Threads", "Every thread a probe saw; Java threads by their Java names.");
@@ -246,8 +249,6 @@
     s.append(table(cols, threads, { sortBy: threads.some((t) => t.cpu) ? 6 : 5 }));
   }
 
-  // ---- flame graphs ----
-  for (const [name, p] of Object.entries(profiles)) flameSection(name, p);
 
   function flameSection(name, p) {
     const time = p.unit === "ns";
