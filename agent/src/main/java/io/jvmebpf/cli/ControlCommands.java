@@ -48,7 +48,19 @@ final class ControlCommands {
     return "out=" + Path.of(out.substring("out=".length())).toAbsolutePath();
   }
 
+  /**
+   * Without the agent's threads in the JVM there is no session to talk to: said without attaching,
+   * which would load the agent's core into a JVM that never asked for it.
+   */
   private static int send(long pid, String command, String options) throws CliException {
+    if (TargetJvm.inspect(pid).whyNot() == null && !TargetJvm.agentRunning(Path.of("/proc", Long.toString(pid)))) {
+      String notRunning = "jvm-ebpf is not running in process " + pid + " (no jvm-ebpf-* thread)";
+      if (command.equals("status")) {
+        System.out.println(notRunning);
+        return 0;
+      }
+      throw new CliException(notRunning + ": attach first");
+    }
     return AgentChannel.print(new AgentChannel(Main.agentJar()).send(pid, command, options), "");
   }
 }

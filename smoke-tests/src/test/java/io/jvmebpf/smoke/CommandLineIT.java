@@ -116,6 +116,23 @@ class CommandLineIT {
     }
   }
 
+  @Test
+  void aJvmOlderThan22IsRefusedWithTheReasonAndRunsOn() throws Exception {
+    Jdks.Java old = Jdks.find(8, 22).orElse(null);
+    if (old == null) {
+      MachineAssumptions.skip("no Java older than 22 in /usr/lib/jvm or on PATH");
+    }
+    Path runDir = Files.createDirectories(AgentRun.workloadsJar().getParent().resolve("command-line-it-old"));
+    try (ControlledJvm jvm = new ControlledJvm(runDir, old.binary().toString())) {
+      Cli.Result attach = Cli.run(runDir, "attach", Long.toString(jvm.pid()));
+      assertEquals(1, attach.exitCode(), attach.toString());
+      assertTrue(String.join("\n", attach.stderr()).contains("runs Java " + old.feature() + ";")
+          && String.join("\n", attach.stderr()).contains("needs Java 22+"), attach.toString());
+      jvm.write(10);
+      assertEquals(List.of(), jvm.exit(), "the old JVM's stderr");
+    }
+  }
+
   /** Polls status (the tool, as a user would) until the agent has counted a CPU sample. */
   private static long untilFirstSample(Path runDir, long pid, long since) throws Exception {
     for (int i = 0; i < 60; i++) {

@@ -24,8 +24,12 @@ final class ControlledJvm implements AutoCloseable {
   private final Path stderr;
 
   ControlledJvm(Path runDir) throws IOException {
+    this(runDir, AgentRun.currentJava());
+  }
+
+  ControlledJvm(Path runDir, String java) throws IOException {
     stderr = runDir.resolve("workload-stderr.txt");
-    child = new ProcessBuilder(AgentRun.currentJava(), "-cp", AgentRun.workloadsJar().toString(),
+    child = new ProcessBuilder(java, "-cp", AgentRun.workloadsJar().toString(),
         "io.jvmebpf.workloads.ControlledWorkload").redirectError(stderr.toFile()).start();
     out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
     in = child.getOutputStream();
