@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jvmebpf.bpf.testing.RequiresBpf;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -58,9 +59,39 @@ class ReportHtmlIT {
     assertFalse(otherFlame.contains(">" + HOT_METHOD + "<"), "the filter for " + other + " still shows " + HOT_METHOD);
     assertFalse(otherFlame.contains(">spinner tid="), "the filter for " + other + " still shows the spinner");
 
+    // Sections of features still to come light up from their keys alone: the same page with
+    // network and memory keys added to its data.
+    ObjectNode future = (ObjectNode) new ObjectMapper().readTree(report.resolve("summary.json").toFile());
+    ObjectNode connection = future.putArray("connections").addObject();
+    connection.put("protocol", "tcp");
+    connection.putObject("local").put("address", "127.0.0.1").put("port", 40000);
+    connection.putObject("remote").put("address", "127.0.0.1").put("port", 8080);
+    connection.putObject("thread").put("name", "writer").put("tid", 12);
+    connection.put("bytesSent", 4096).put("bytesReceived", 512).put("srttUs", 35).put("state", "ESTABLISHED");
+    future.putObject("connectionsOther").put("connections", 3).put("bytesSent", 10).put("bytesReceived", 20);
+    ((ObjectNode) future.path("threads").get(0)).putObject("network").put("bytesSent", 4096).put("bytesReceived", 512)
+        .put("connections", 1);
+    future.putObject("memory").put("nativeAllocatedBytes", 1234);
+    Path futurePage = runDir.resolve("future.html");
+    Files.writeString(futurePage, withSummary(html, future.toString()));
+    HeadlessChromium.Page later = chromium.dumpDom(futurePage.toUri().toString());
+    assertEquals(List.of(), later.console(), "console messages of the page with future keys");
+    assertTrue(later.dom().contains("<section id=\"connections\""), "no connections section");
+    assertTrue(later.dom().contains(">remote.port<") && later.dom().contains(">ESTABLISHED<"), "connections table");
+    assertTrue(later.dom().contains(">bytes sent<"), "no per-thread network columns");
+    assertTrue(later.dom().contains("<section id=\"data-memory\""), "an unknown key is not shown");
+
     Path png = runDir.resolve("report.png");
     assertEquals(List.of(), chromium.screenshot(url, png), "console messages while taking the screenshot");
     assertTrue(Files.size(png) > 10_000, "screenshot " + png + " is too small");
+  }
+
+  /** The page with other summary data in its script element, as the agent embeds it. */
+  private static String withSummary(String html, String summaryJson) {
+    String open = "<script type=\"application/json\" id=\"summary-data\">";
+    int start = html.indexOf(open) + open.length();
+    int end = html.indexOf("</script>", start);
+    return html.substring(0, start) + summaryJson.replace("<", "\\u003c") + html.substring(end);
   }
 
   /** The frames a section's flame graph draws: its DOM from the graph's box to the section's end. */
