@@ -112,11 +112,65 @@ struct pt_regs___arm64 {
 	int syscallno;
 };
 
+
+/* Sockets: the common part of every socket, then TCP's own (tcp_sock starts with a struct sock). */
+struct in6_addr {
+	union {
+		__u8 u6_addr8[16];
+	} in6_u;
+};
+
+struct ns_common {
+	unsigned int inum;
+};
+
+struct net {
+	struct ns_common ns;
+};
+
+typedef struct {
+	struct net *net;
+} possible_net_t;
+
+/* The kernel's fields sit in anonymous unions; CO-RE finds them by name through those. */
+struct sock_common {
+	__be32 skc_daddr;
+	__be32 skc_rcv_saddr;
+	__be16 skc_dport;
+	__u16 skc_num;			/* the local port, in host order */
+	unsigned short skc_family;
+	unsigned char skc_state;
+	possible_net_t skc_net;
+	struct in6_addr skc_v6_daddr;
+	struct in6_addr skc_v6_rcv_saddr;
+};
+
+struct sock {
+	struct sock_common __sk_common;
+	__u16 sk_protocol;
+};
+
+struct tcp_sock {
+	__u32 srtt_us;			/* smoothed round-trip time, in 1/8 microseconds */
+	__u32 total_retrans;
+};
+
 #pragma clang attribute pop
 
 /* Task states at switch-out (include/linux/sched.h); stable kernel ABI, shown by /proc/PID/stat. */
 #define TASK_RUNNING 0x0000
 #define TASK_DEAD 0x0080
+
+/* Socket families, protocols and TCP states (include/net/tcp_states.h): kernel ABI. */
+#define AF_INET 2
+#define AF_INET6 10
+#define IPPROTO_TCP 6
+#define IPPROTO_UDP 17
+#define TCP_ESTABLISHED 1
+#define TCP_SYN_SENT 2
+#define TCP_SYN_RECV 3
+#define TCP_CLOSE 7
+#define TCP_LISTEN 10
 
 /* signal_struct.flags (include/linux/sched/signal.h): the process is exiting as a whole. */
 #define SIGNAL_GROUP_EXIT 0x00000004

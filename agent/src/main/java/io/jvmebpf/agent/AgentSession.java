@@ -23,6 +23,7 @@ import io.jvmebpf.bpf.LibbpfVersion;
 import io.jvmebpf.bpf.ProcessScope;
 import io.jvmebpf.agent.stacks.CodeSymbols;
 import io.jvmebpf.agent.stacks.JavaBlockIndex;
+import io.jvmebpf.agent.stacks.JavaSocketIndex;
 import io.jvmebpf.agent.stacks.JavaSampleIndex;
 import io.jvmebpf.agent.stacks.ProcessCodeSymbols;
 import io.jvmebpf.agent.report.profile.ProfileFiles;
@@ -101,12 +102,13 @@ public final class AgentSession {
     JfrEvents jfr = null;
     JavaSampleIndex javaSamples = new JavaSampleIndex();
     JavaBlockIndex javaBlocks = new JavaBlockIndex();
+    JavaSocketIndex javaSockets = new JavaSocketIndex();
     if (unavailable == null) {
       threads.currentThread();
       // First, so that JFR's start-up (a few hundred ms, on its own thread) overlaps BPF loading.
       jfr = JfrEvents.start(new JfrEvents.Subscriptions(
           threads::javaThread, executionSamplePeriod(options), nativeSamplePeriod(options), javaSamples,
-          blockThreshold(options), javaBlocks));
+          blockThreshold(options), javaBlocks, socketThreshold(options), javaSockets));
       // The threads already running, which no JFR event will announce. Attached to a running JVM,
       // before returning: main may end any moment and leave its tid to DestroyJavaVM. At premain,
       // in the background: main is the thread running premain, named just above.
@@ -118,7 +120,8 @@ public final class AgentSession {
     }
     CodeSymbols symbols = ProcessCodeSymbols.open(log, jfr == null ? () -> true : jfr::started);
     Probes probes = Probes.start(
-        new ProbeContext(scope, options, log, threads, symbols, javaSamples, javaBlocks), syscalls, unavailable);
+        new ProbeContext(scope, options, log, threads, symbols, javaSamples, javaBlocks, javaSockets), syscalls,
+        unavailable);
     if (jfr != null) {
       // What no probe that started can join with.
       boolean cpu = probes.features().get("cpu") instanceof FeatureStatus.On;
@@ -131,6 +134,9 @@ public final class AgentSession {
       }
       if (!offCpu) {
         jfr.stopBlocks();
+      }
+      if (!(probes.features().get("net") instanceof FeatureStatus.On)) {
+        jfr.stopSockets();
       }
     }
     BpfRunTimeSampler sampler =
@@ -227,7 +233,9 @@ public final class AgentSession {
               report.offCpuInfo(),
               report.threads(threads),
               report.processes(),
-              report.files());
+              report.files(),
+              report.networkInfo(),
+              report.connections());
       Path written = new SummaryJsonWriter().write(summary, out);
       for (ReportBuilder.ProfileFile profile : report.profiles()) {
         writeProfile(profile, out);
@@ -278,6 +286,12 @@ public final class AgentSession {
    */
   private static Duration blockThreshold(AgentOptions options) {
     return options.offCpu().on() ? Duration.ofNanos(Math.max(options.offCpu().minNs(), 1_000_000L)) : null;
+  }
+
+  /** The JVM's socket events for naming the Java code that used each connection: net.jfr=. */
+  private static Duration socketThreshold(AgentOptions options) {
+    return options.net().on() && options.net().jfrThresholdNs() >= 0
+        ? Duration.ofNanos(options.net().jfrThresholdNs()) : null;
   }
 
   /**

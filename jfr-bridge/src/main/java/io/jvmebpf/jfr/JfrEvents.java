@@ -34,6 +34,8 @@ public final class JfrEvents implements AutoCloseable {
   public static final List<String> BLOCKING_EVENTS = List.of(
       "jdk.ThreadSleep", "jdk.ThreadPark", "jdk.JavaMonitorEnter", "jdk.JavaMonitorWait");
   private static final List<String> SAMPLE_EVENTS = List.of("jdk.ExecutionSample", "jdk.NativeMethodSample");
+  /** The JVM's socket reads and writes, each with the peer and the Java stack that asked. */
+  public static final List<String> SOCKET_EVENTS = List.of("jdk.SocketRead", "jdk.SocketWrite");
 
   private final Thread starter;
   private RecordingStream stream; // guarded by this
@@ -53,10 +55,14 @@ public final class JfrEvents implements AutoCloseable {
    * @param samples receives each Java stack sample
    * @param blockThreshold the shortest block in Java code to record, or null for none
    * @param blocks receives each block
+   * @param socketThreshold the shortest socket read or write to record, or null for none: JFR
+   *     then times every one, and records those past it with a stack
+   * @param sockets receives each socket read and write recorded
    */
   public record Subscriptions(
       Consumer<JavaThread> threads, Duration executionSamplePeriod, Duration nativeSamplePeriod,
-      Consumer<JavaStackSample> samples, Duration blockThreshold, Consumer<JavaBlock> blocks) {}
+      Consumer<JavaStackSample> samples, Duration blockThreshold, Consumer<JavaBlock> blocks,
+      Duration socketThreshold, Consumer<JavaSocketIo> sockets) {}
 
   private JfrEvents(Subscriptions subscriptions) {
     // JFR takes a few hundred ms to start: off the application's start-up path. The stream runs
@@ -99,6 +105,12 @@ public final class JfrEvents implements AutoCloseable {
         stream.onEvent(event, e -> publishBlock(e, subscriptions.blocks()));
       }
     }
+    if (subscriptions.socketThreshold() != null) {
+      for (String event : SOCKET_EVENTS) {
+        stream.enable(event).withThreshold(subscriptions.socketThreshold()).withStackTrace();
+        stream.onEvent(event, e -> publishSocketIo(e, subscriptions.sockets()));
+      }
+    }
     stream.setReuse(true);
     stream.onFlush(() -> flushed = true);
     return stream;
@@ -136,6 +148,19 @@ public final class JfrEvents implements AutoCloseable {
         event.getDuration().toNanos(), event.getEventType().getName(), frames(stack)));
   }
 
+  private static void publishSocketIo(RecordedEvent event, Consumer<JavaSocketIo> onSocketIo) {
+    RecordedThread thread = event.getThread();
+    RecordedStackTrace stack = event.getStackTrace();
+    if (thread == null || thread.getOSThreadId() <= 0 || stack == null) {
+      return;
+    }
+    boolean write = event.getEventType().getName().equals("jdk.SocketWrite");
+    long bytes = write ? event.getLong("bytesWritten") : event.getLong("bytesRead");
+    onSocketIo.accept(new JavaSocketIo(thread.getOSThreadId(), epochNanos(event.getStartTime()),
+        event.getDuration().toNanos(), write, event.getString("address"), event.getInt("port"), Math.max(0, bytes),
+        frames(stack)));
+  }
+
   private static List<JavaFrame> frames(RecordedStackTrace stack) {
     List<JavaFrame> frames = new ArrayList<>(stack.getFrames().size());
     for (RecordedFrame frame : stack.getFrames()) {
@@ -164,6 +189,11 @@ public final class JfrEvents implements AutoCloseable {
   /** Stops recording blocks in Java code, now or at start. */
   public void stopBlocks() {
     stop(BLOCKING_EVENTS);
+  }
+
+  /** Stops recording socket reads and writes, now or at start. */
+  public void stopSockets() {
+    stop(SOCKET_EVENTS);
   }
 
   /** Disables events nothing needs any more (their probe did not start). */

@@ -67,6 +67,7 @@ class ReportHtmlIT {
     connection.putObject("local").put("address", "127.0.0.1").put("port", 40000);
     connection.putObject("remote").put("address", "127.0.0.1").put("port", 8080);
     connection.putObject("thread").put("name", "writer").put("tid", 12);
+    connection.putArray("stack").add("java.net.Socket.connect").add("a.very.long.package.name.Client.".repeat(5) + "open");
     connection.put("bytesSent", 4096).put("bytesReceived", 512).put("srttUs", 35).put("state", "ESTABLISHED");
     future.putObject("connectionsOther").put("connections", 3).put("bytesSent", 10).put("bytesReceived", 20);
     ((ObjectNode) future.path("threads").get(0)).putObject("network").put("bytesSent", 4096).put("bytesReceived", 512)

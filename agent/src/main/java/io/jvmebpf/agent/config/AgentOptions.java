@@ -18,6 +18,7 @@ import java.util.Set;
  * @param offCpu the scheduler tracer's settings
  * @param processes whether the processes the JVM starts are followed
  * @param files the per-file I/O probe's settings
+ * @param net the network probe's settings
  */
 public record AgentOptions(
     Path out,
@@ -30,7 +31,8 @@ public record AgentOptions(
     CpuOptions cpu,
     OffCpuOptions offCpu,
     boolean processes,
-    FilesOptions files) {
+    FilesOptions files,
+    NetOptions net) {
   public static final int DEFAULT_SYSCALL_PAIRS = 16_384;
   public static final int MAX_SYSCALL_PAIRS = 1 << 20;
 
@@ -48,6 +50,6 @@ public record AgentOptions(
     return new AgentOptions(
         Path.of("jvm-ebpf-report"), true, Set.of(), DEFAULT_SYSCALL_PAIRS, "stderr", false,
         BpfStatsMode.SAMPLED, CpuOptions.defaults(), OffCpuOptions.defaults(), true,
-        FilesOptions.defaults());
+        FilesOptions.defaults(), NetOptions.defaults());
   }
 }

@@ -50,6 +50,9 @@ public final class OptionsParser {
     boolean processes = defaults.processes();
     boolean filesOn = defaults.files().on();
     int filesMax = defaults.files().max();
+    boolean netOn = defaults.net().on();
+    int netMax = defaults.net().max();
+    long netJfrNs = defaults.net().jfrThresholdNs();
     List<String> errors = new ArrayList<>();
     String listKey = null;
 
@@ -119,6 +122,18 @@ public final class OptionsParser {
         case "processes" -> processes = onOff(key, value, processes, errors);
         case "files" -> filesOn = onOff(key, value, filesOn, errors);
         case "files.max" -> filesMax = count(key, value, 1, FilesOptions.MAX_MAX, errors);
+        case "net" -> netOn = onOff(key, value, netOn, errors);
+        case "net.max" -> netMax = count(key, value, 1, NetOptions.MAX_MAX, errors);
+        case "net.jfr" -> {
+          netJfrNs = switch (value) {
+            case "off" -> -1;
+            case "0" -> 0;
+            default -> Durations.parseNanos(value);
+          };
+          if (netJfrNs < 0 && !value.equals("off")) {
+            errors.add("net.jfr=" + value + " is not a duration (e.g. 20ms, 0) or off");
+          }
+        }
         case "log" -> {
           if (value.isEmpty()) {
             errors.add("log= needs stderr, none or a file path");
@@ -142,14 +157,14 @@ public final class OptionsParser {
           }
         }
         default -> errors.add("unknown option '" + key + "' (known: out, syscalls, syscalls.max, cpu, event, interval, rate, cpu.stacks, offcpu,"
-            + " offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, log, loglevel, bpfstats)");
+            + " offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net, net.max, net.jfr, log, loglevel, bpfstats)");
       }
     }
     return errors.isEmpty()
         ? new Valid(new AgentOptions(out, syscalls, Set.copyOf(filter), syscallPairs, log, debug, bpfStats,
             new CpuOptions(cpuOn, cpuEvent, intervalNs, rateHz, stacks),
             new OffCpuOptions(offCpuOn, offCpuMinNs, offCpuThreads, offCpuStacks), processes,
-            new FilesOptions(filesOn, filesMax)))
+            new FilesOptions(filesOn, filesMax), new NetOptions(netOn, netMax, netJfrNs)))
         : new Invalid(List.copyOf(errors));
   }
 

@@ -5,6 +5,7 @@ import io.jvmebpf.agent.log.AgentLog;
 import io.jvmebpf.agent.stacks.CodeSymbols;
 import io.jvmebpf.agent.stacks.JavaBlockIndex;
 import io.jvmebpf.agent.stacks.JavaSampleIndex;
+import io.jvmebpf.agent.stacks.JavaSocketIndex;
 import io.jvmebpf.agent.threads.ThreadRegistry;
 import io.jvmebpf.bpf.ProcessScope;
 
@@ -12,8 +13,9 @@ import io.jvmebpf.bpf.ProcessScope;
  * What every probe may use: the JVM's own scope (what every BPF program filters on), the
  * options, the log, the thread registry, and what names the kernel's stacks: the process's code
  * symbols (one JIT map for all probes: it is a JVMTI environment) and the JVM's recent Java stacks
- * from JFR, sampled ({@code javaSamples}) and of blocking calls ({@code javaBlocks}).
+ * from JFR, sampled ({@code javaSamples}), of blocking calls ({@code javaBlocks}) and of socket
+ * reads and writes ({@code javaSockets}).
  */
 public record ProbeContext(
     ProcessScope scope, AgentOptions options, AgentLog log, ThreadRegistry threads,
-    CodeSymbols symbols, JavaSampleIndex javaSamples, JavaBlockIndex javaBlocks) {}
+    CodeSymbols symbols, JavaSampleIndex javaSamples, JavaBlockIndex javaBlocks, JavaSocketIndex javaSockets) {}

@@ -4,6 +4,7 @@ import io.jvmebpf.agent.Closeables;
 import io.jvmebpf.agent.config.AgentOptions;
 import io.jvmebpf.agent.probe.cpu.CpuProbe;
 import io.jvmebpf.agent.probe.files.FilesProbe;
+import io.jvmebpf.agent.probe.net.NetworkProbe;
 import io.jvmebpf.agent.probe.offcpu.OffCpuProbe;
 import io.jvmebpf.agent.probe.processes.ProcessesProbe;
 import io.jvmebpf.agent.probe.syscalls.SyscallProbe;
@@ -57,7 +58,8 @@ public final class Probes implements AutoCloseable {
             "files",
             options -> options.files().on(),
             "files=off",
-            context -> new FilesProbe(syscalls, context.options().files())));
+            context -> new FilesProbe(syscalls, context.options().files())),
+        new Feature("net", options -> options.net().on(), "net=off", context -> new NetworkProbe(context.options().net())));
   }
 
   /**

@@ -22,6 +22,9 @@ public final class ReportBuilder {
   private final List<ProfileFile> profiles = new ArrayList<>();
   private List<ChildProcess> processes = List.of();
   private List<FileSummary> files;
+  private final Map<Integer, ThreadNetwork> network = new TreeMap<>();
+  private List<Connection> connections;
+  private NetworkInfo networkInfo;
   private final Map<String, Long> dropped = new LinkedHashMap<>();
   private CpuInfo cpuInfo;
   private OffCpuInfo offCpuInfo;
@@ -79,6 +82,29 @@ public final class ReportBuilder {
     return files;
   }
 
+  /** The connections listed one by one, heaviest first, and the rest summed in {@code info}. */
+  public void connections(List<Connection> listed, NetworkInfo info) {
+    connections = List.copyOf(listed);
+    networkInfo = info;
+  }
+
+  /** Null when the network probe did not run. */
+  public List<Connection> connections() {
+    return connections;
+  }
+
+  public NetworkInfo networkInfo() {
+    return networkInfo;
+  }
+
+  public void network(int tid, ThreadNetwork traffic) {
+    network.put(tid, traffic);
+  }
+
+  public ThreadNetwork threadNetwork(int tid) {
+    return network.get(tid);
+  }
+
   /** A profile to write beside {@code summary.json} as {@code baseName.collapsed} and the like. */
   public record ProfileFile(String baseName, Profile profile, ProfileKind kind, ProfileSpan span) {}
 
@@ -104,12 +130,13 @@ public final class ReportBuilder {
     TreeSet<Integer> tids = new TreeSet<>(syscalls.keySet());
     tids.addAll(cpu.keySet());
     tids.addAll(time.keySet());
+    tids.addAll(network.keySet());
     List<ThreadSummary> threads = new ArrayList<>();
     for (int tid : tids) {
       ThreadIdentity who = registry.identify(tid);
       threads.add(new ThreadSummary(
           who.tid(), who.name(), who.javaThreadId(), syscalls.getOrDefault(tid, List.of()), cpu.get(tid),
-          time.get(tid), offCpu.get(tid)));
+          time.get(tid), offCpu.get(tid), network.get(tid)));
     }
     return threads;
   }

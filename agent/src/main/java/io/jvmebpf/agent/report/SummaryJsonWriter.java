@@ -46,6 +46,10 @@ public final class SummaryJsonWriter {
       if (summary.files() != null) {
         writeFiles(json, summary.files());
       }
+      if (summary.network() != null) {
+        writeNetworkInfo(json, summary.network());
+        writeConnections(json, summary.connections());
+      }
       json.writeEndObject();
     }
     return Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -115,6 +119,16 @@ public final class SummaryJsonWriter {
     if (thread.offCpu() != null) {
       writeOffCpu(json, thread.offCpu());
     }
+    if (thread.network() != null) {
+      ThreadNetwork network = thread.network();
+      json.writeObjectFieldStart("network");
+      json.writeNumberField("bytesSent", network.bytesSent());
+      json.writeNumberField("bytesReceived", network.bytesReceived());
+      json.writeNumberField("sends", network.sends());
+      json.writeNumberField("receives", network.receives());
+      json.writeNumberField("connections", network.connections());
+      json.writeEndObject();
+    }
     json.writeEndObject();
   }
 
@@ -162,6 +176,71 @@ public final class SummaryJsonWriter {
       json.writeEndObject();
     }
     json.writeEndArray();
+  }
+
+  private static void writeNetworkInfo(JsonGenerator json, NetworkInfo network) throws IOException {
+    json.writeObjectFieldStart("network");
+    json.writeNumberField("max", network.max());
+    json.writeNumberField("connections", network.connections());
+    NetworkInfo.Other other = network.other();
+    json.writeObjectFieldStart("other");
+    json.writeNumberField("connections", other.connections());
+    json.writeNumberField("bytesSent", other.bytesSent());
+    json.writeNumberField("bytesReceived", other.bytesReceived());
+    json.writeNumberField("sends", other.sends());
+    json.writeNumberField("receives", other.receives());
+    json.writeNumberField("retransmits", other.retransmits());
+    json.writeNumberField("resets", other.resets());
+    json.writeEndObject();
+    json.writeEndObject();
+  }
+
+  private static void writeConnections(JsonGenerator json, List<Connection> connections) throws IOException {
+    json.writeArrayFieldStart("connections");
+    for (Connection c : connections) {
+      json.writeStartObject();
+      json.writeStringField("protocol", c.protocol());
+      writeEndpoint(json, "local", c.local());
+      writeEndpoint(json, "remote", c.remote());
+      json.writeStringField("origin", c.origin());
+      json.writeNumberField("tid", c.tid());
+      json.writeStringField("thread", c.thread());
+      json.writeArrayFieldStart("stack");
+      for (String frame : c.stack()) {
+        json.writeString(frame);
+      }
+      json.writeEndArray();
+      json.writeArrayFieldStart("javaStack");
+      for (String frame : c.javaStack()) {
+        json.writeString(frame);
+      }
+      json.writeEndArray();
+      writeInstant(json, "startedAt", c.startedAt());
+      writeInstant(json, "endedAt", c.endedAt());
+      json.writeNumberField("bytesSent", c.bytesSent());
+      json.writeNumberField("bytesReceived", c.bytesReceived());
+      json.writeNumberField("sends", c.sends());
+      json.writeNumberField("receives", c.receives());
+      json.writeNumberField("retransmits", c.retransmits());
+      json.writeNumberField("resetsSent", c.resetsSent());
+      json.writeNumberField("resetsReceived", c.resetsReceived());
+      writeNullable(json, "srttUs", c.srttUs());
+      json.writeStringField("state", c.state());
+      json.writeEndObject();
+    }
+    json.writeEndArray();
+  }
+
+  private static void writeEndpoint(JsonGenerator json, String field, Connection.Endpoint endpoint)
+      throws IOException {
+    if (endpoint == null) {
+      json.writeNullField(field);
+      return;
+    }
+    json.writeObjectFieldStart(field);
+    json.writeStringField("address", endpoint.address());
+    json.writeNumberField("port", endpoint.port());
+    json.writeEndObject();
   }
 
   private static void writeCpuInfo(JsonGenerator json, CpuInfo cpu) throws IOException {

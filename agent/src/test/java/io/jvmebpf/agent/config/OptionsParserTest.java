@@ -53,8 +53,8 @@ class OptionsParserTest {
     assertEquals(
         List.of(
             "unknown option 'bogus' (known: out, syscalls, syscalls.max, cpu, event, interval, rate,"
-                + " cpu.stacks, offcpu, offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, log,"
-                + " loglevel, bpfstats)",
+                + " cpu.stacks, offcpu, offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net,"
+                + " net.max, net.jfr, log, loglevel, bpfstats)",
             "syscalls=: 'wrte' is not a syscall of this architecture",
             "loglevel=loud is not one of info, debug",
             "out= needs a folder",
@@ -122,6 +122,20 @@ class OptionsParserTest {
         OptionsParser.Invalid.class, parser.parse("files=maybe,files.max=0"));
     assertEquals(
         List.of("files=maybe is not one of on, off", "files.max=0 is not a number from 1 to 1048576"),
+        invalid.errors());
+  }
+
+  @Test
+  void netOptions() {
+    assertEquals(new NetOptions(true, 1000, 20_000_000), valid("").net());
+    assertEquals(new NetOptions(false, 10, -1), valid("net=off,net.max=10,net.jfr=off").net());
+    assertEquals(new NetOptions(true, 1000, 0), valid("net.jfr=0").net());
+    assertEquals(new NetOptions(true, 1000, 5_000_000), valid("net.jfr=5ms").net());
+    OptionsParser.Invalid invalid = assertInstanceOf(
+        OptionsParser.Invalid.class, parser.parse("net=maybe,net.max=0,net.jfr=soon"));
+    assertEquals(
+        List.of("net=maybe is not one of on, off", "net.max=0 is not a number from 1 to 1048576",
+            "net.jfr=soon is not a duration (e.g. 20ms, 0) or off"),
         invalid.errors());
   }
 

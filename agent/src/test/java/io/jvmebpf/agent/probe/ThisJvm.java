@@ -5,6 +5,7 @@ import io.jvmebpf.agent.log.AgentLog;
 import io.jvmebpf.agent.stacks.CodeSymbols;
 import io.jvmebpf.agent.stacks.JavaBlockIndex;
 import io.jvmebpf.agent.stacks.JavaSampleIndex;
+import io.jvmebpf.agent.stacks.JavaSocketIndex;
 import io.jvmebpf.agent.stacks.ProcessCodeSymbols;
 import io.jvmebpf.agent.threads.ThreadRegistry;
 import io.jvmebpf.bpf.ProcessScope;
@@ -17,7 +18,7 @@ public record ThisJvm(ProbeContext context) implements AutoCloseable {
   public static ThisJvm context(ThreadRegistry threads, JavaSampleIndex javaSamples, JavaBlockIndex javaBlocks) {
     CodeSymbols symbols = ProcessCodeSymbols.open(AgentLog.stderr(), () -> true);
     return new ThisJvm(new ProbeContext(ProcessScope.ofThisProcess(), AgentOptions.defaults(), AgentLog.stderr(),
-        threads, symbols, javaSamples, javaBlocks));
+        threads, symbols, javaSamples, javaBlocks, new JavaSocketIndex()));
   }
 
   public static ThisJvm context(ThreadRegistry threads) {

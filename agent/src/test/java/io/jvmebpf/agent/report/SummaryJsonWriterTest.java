@@ -39,15 +39,25 @@ class SummaryJsonWriterTest {
                     new TimeSummary(1000, 300, 100, 600, new TreeMap<>(Map.of("io", 500L, "futex", 100L)),
                         new TreeMap<>(Map.of(16L, 3L)), Instant.parse("2026-11-26T05:00:01Z"), null),
                     new OffCpuSummary(450, List.of(new OffCpuSummary.Stack("io", 500,
-                        List.of("schedule_[k]", "java.io.FileInputStream.read"))))),
-                new ThreadSummary(44, "GC Thread#0", null, List.of(), null, null, null)),
+                        List.of("schedule_[k]", "java.io.FileInputStream.read")))),
+                    new ThreadNetwork(1000, 20, 2, 1, 1)),
+                new ThreadSummary(44, "GC Thread#0", null, List.of(), null, null, null, null)),
             List.of(
                 new ChildProcess(1001, List.of("sh", "-c", "exit 3"), "launcher", 43,
                     Instant.parse("2026-11-26T05:00:00.123456789Z"), 3, null, 5_000_000, 1_000_000L),
                 new ChildProcess(1002, List.of("/bin/sleep", "60"), "launcher", 43,
                     Instant.parse("2026-11-26T05:00:01Z"), null, null, 400_000_000, null)),
             List.of(new FileSummary("/tmp/data", "file", 4096, 8192, 1, 2, 1, 900, 500,
-                List.of(new FileSummary.Thread(43, "writer", 4096, 8192)))));
+                List.of(new FileSummary.Thread(43, "writer", 4096, 8192)))),
+            new NetworkInfo(10, 12, new NetworkInfo.Other(10, 100, 200, 3, 4, 0, 1)),
+            List.of(
+                new Connection("tcp", new Connection.Endpoint("127.0.0.1", 40000),
+                    new Connection.Endpoint("127.0.0.1", 8080), "connect", 43, "writer",
+                    List.of("connect", "app.Client.open"), List.of("app.Client.read"), Instant.parse("2026-11-26T05:00:01Z"), null, 1000, 20,
+                    2, 1, 0, 0, 0, 35L, "established"),
+                new Connection("udp", null, new Connection.Endpoint("*", 0), "datagrams", 43, "writer", List.of(), List.of(),
+                    Instant.parse("2026-11-26T05:00:01Z"), Instant.parse("2026-11-26T05:00:02Z"), 64, 0, 1, 0, 0,
+                    0, 0, null, null)));
 
     Path written = new SummaryJsonWriter().write(summary, folder.resolve("nested/out"));
     assertEquals(folder.resolve("nested/out/summary.json"), written);
@@ -66,8 +76,12 @@ class SummaryJsonWriterTest {
         fieldNames(json.at("/agent/overhead")));
     assertTrue(json.at("/agent/overhead/bpfRunNs").isNull());
     JsonNode writer = json.at("/threads/0");
-    assertEquals(List.of("tid", "name", "javaThreadId", "syscalls", "cpu", "startedAt", "endedAt", "time", "offCpu"),
-        fieldNames(writer));
+    assertEquals(List.of("tid", "name", "javaThreadId", "syscalls", "cpu", "startedAt", "endedAt", "time", "offCpu",
+        "network"), fieldNames(writer));
+    assertEquals(List.of("bytesSent", "bytesReceived", "sends", "receives", "connections"),
+        fieldNames(writer.get("network")));
+    assertEquals(1000, writer.at("/network/bytesSent").asLong());
+    assertFalse(json.at("/threads/1").has("network"));
     assertEquals("2026-11-26T05:00:01Z", writer.get("startedAt").asText());
     assertTrue(writer.get("endedAt").isNull());
     assertEquals(List.of("wallNs", "onCpuNs", "runQueueNs", "offCpuNs", "offCpuByReason", "runQueueLatencyLog2Ns"),
@@ -90,7 +104,24 @@ class SummaryJsonWriterTest {
     assertEquals(List.of("name", "count", "errors", "totalNs", "maxNs", "latencyLog2Ns"), fieldNames(write));
     assertEquals(2, write.at("/latencyLog2Ns/64").asLong());
     assertTrue(json.at("/threads/1/javaThreadId").isNull());
-    assertEquals(List.of("process", "agent", "cpu", "offCpu", "threads", "processes", "files"), fieldNames(json));
+    assertEquals(List.of("process", "agent", "cpu", "offCpu", "threads", "processes", "files", "network",
+        "connections"), fieldNames(json));
+    assertEquals(List.of("max", "connections", "other"), fieldNames(json.get("network")));
+    assertEquals(List.of("connections", "bytesSent", "bytesReceived", "sends", "receives", "retransmits", "resets"),
+        fieldNames(json.at("/network/other")));
+    assertEquals(200, json.at("/network/other/bytesReceived").asLong());
+    JsonNode tcp = json.at("/connections/0");
+    assertEquals(List.of("protocol", "local", "remote", "origin", "tid", "thread", "stack", "javaStack", "startedAt", "endedAt",
+        "bytesSent", "bytesReceived", "sends", "receives", "retransmits", "resetsSent", "resetsReceived", "srttUs",
+        "state"), fieldNames(tcp));
+    assertEquals("127.0.0.1", tcp.at("/remote/address").asText());
+    assertEquals(8080, tcp.at("/remote/port").asInt());
+    assertEquals("app.Client.open", tcp.at("/stack/1").asText());
+    assertEquals("app.Client.read", tcp.at("/javaStack/0").asText());
+    assertTrue(tcp.get("endedAt").isNull());
+    JsonNode udp = json.at("/connections/1");
+    assertTrue(udp.get("local").isNull() && udp.get("srttUs").isNull() && udp.get("state").isNull());
+    assertEquals("*", udp.at("/remote/address").asText());
     JsonNode exited = json.at("/processes/0");
     assertEquals(List.of("pid", "argv", "thread", "tid", "startedAt", "exitCode", "signal", "durationNs", "cpuNs"),
         fieldNames(exited));
@@ -109,13 +140,15 @@ class SummaryJsonWriterTest {
   }
 
   @Test
-  void filesAreLeftOutWhenTheProbeDidNotRun() throws Exception {
+  void filesAndNetworkAreLeftOutWhenTheirProbesDidNotRun() throws Exception {
     Summary summary = new Summary(
         new ProcessInfo(1, "jvm", "6.18", Instant.EPOCH, 1),
         new AgentInfo("1", Map.of(), new Overhead(0, 0, null, null, 0, 0), Map.of()), null, null, List.of(),
-        List.of(), null);
+        List.of(), null, null, null);
     JsonNode json = new ObjectMapper().readTree(new SummaryJsonWriter().write(summary, folder).toFile());
     assertFalse(json.has("files"));
+    assertFalse(json.has("network"));
+    assertFalse(json.has("connections"));
   }
 
   private static List<String> fieldNames(JsonNode node) {

@@ -110,11 +110,7 @@ final class OffCpuAssembler {
 
   /** A CLOCK_MONOTONIC time as an instant, through the profile's start on both clocks; 0 is none. */
   private static Instant instant(ProfileSpan.Start clock, long monotonicNs) {
-    if (monotonicNs == 0) {
-      return null;
-    }
-    long epochNs = clock.epochNanos() + (monotonicNs - clock.monotonicNanos());
-    return Instant.ofEpochSecond(Math.floorDiv(epochNs, 1_000_000_000L), Math.floorMod(epochNs, 1_000_000_000L));
+    return monotonicNs == 0 ? null : clock.instant(monotonicNs);
   }
 
   private static Map<Long, Long> histogram(long[] log2) {

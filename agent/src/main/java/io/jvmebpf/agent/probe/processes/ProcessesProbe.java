@@ -22,13 +22,13 @@ import io.jvmebpf.agent.probe.PolledBpfProbe;
 import io.jvmebpf.agent.probe.ProbeContext;
 import io.jvmebpf.agent.report.ChildProcess;
 import io.jvmebpf.agent.report.ReportBuilder;
+import io.jvmebpf.agent.report.profile.ProfileSpan;
 import io.jvmebpf.agent.threads.ThreadRegistry;
 import io.jvmebpf.bpf.BpfObject;
 import io.jvmebpf.bpf.ProcessScope;
 import io.jvmebpf.bpf.RingBuffer;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -51,7 +51,7 @@ public final class ProcessesProbe extends PolledBpfProbe {
   private final List<Child> ended = new ArrayList<>();
   private long reportFull;
   private ThreadRegistry threads;
-  private long epochMinusMonotonic;
+  private ProfileSpan.Start clock;
   private RingBuffer exits;
 
   public ProcessesProbe() {
@@ -78,9 +78,7 @@ public final class ProcessesProbe extends PolledBpfProbe {
   @Override
   protected void started(BpfObject object, ProbeContext context) {
     threads = context.threads();
-    // bpf_ktime_get_ns() is CLOCK_MONOTONIC, System.nanoTime()'s clock: one offset to the epoch.
-    Instant now = Instant.now();
-    epochMinusMonotonic = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
+    clock = ProfileSpan.Start.now();
     exits = RingBuffer.open(object.map("exits"), this::onExit);
     startPolling("processes", exits, () -> {}, context.log());
   }
@@ -152,10 +150,9 @@ public final class ProcessesProbe extends PolledBpfProbe {
     // wait(2)'s status: a normal exit has its code in bits 8-15 and no signal in bits 0-6.
     int signal = child.status() & 0x7f;
     Integer exitCode = over && signal == 0 ? (child.status() >> 8) & 0xff : null;
-    long epochNs = epochMinusMonotonic + child.startNs();
     return new ChildProcess(
         child.pid(), argv(child.argv()), threads.identify(child.tid()).name(), child.tid(),
-        Instant.ofEpochSecond(Math.floorDiv(epochNs, 1_000_000_000L), Math.floorMod(epochNs, 1_000_000_000L)),
+        clock.instant(child.startNs()),
         exitCode, over && signal != 0 ? signal : null,
         Math.max(0, (over ? child.endNs() : now) - child.startNs()), over ? child.cpuNs() : null);
   }

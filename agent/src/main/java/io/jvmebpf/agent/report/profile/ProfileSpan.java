@@ -17,6 +17,12 @@ public record ProfileSpan(long startEpochNanos, long durationNanos) {
       return new Start(now.getEpochSecond() * 1_000_000_000L + now.getNano(), System.nanoTime());
     }
 
+    /** A CLOCK_MONOTONIC time (System.nanoTime(), bpf_ktime_get_ns()) as an instant. */
+    public java.time.Instant instant(long monotonicNanos) {
+      long epoch = epochNanos + (monotonicNanos - this.monotonicNanos);
+      return java.time.Instant.ofEpochSecond(Math.floorDiv(epoch, 1_000_000_000L), Math.floorMod(epoch, 1_000_000_000L));
+    }
+
     /** The span from this start to {@code monotonicNanos} (System.nanoTime()). */
     public ProfileSpan until(long monotonicNanos) {
       return new ProfileSpan(epochNanos, monotonicNanos - this.monotonicNanos);

@@ -400,7 +400,12 @@
   if (Array.isArray(summary.connections)) {
     const s = section("connections", "Connections");
     s.append(genericTable(summary.connections));
-    if (summary.connectionsOther) s.append(el("p", { class: "note" }, "Beyond the table: ", kvLine(summary.connectionsOther)));
+    const other = summary.connectionsOther || (summary.network && summary.network.other);
+    if (other) s.append(el("p", { class: "note" }, "Beyond the table: ", kvLine(other)));
+  }
+  if (summary.network && typeof summary.network === "object") {
+    const s = document.getElementById("connections") || section("network", "Network");
+    s.append(el("p", { class: "note" }, "Network: ", kvLine(Object.fromEntries(Object.entries(summary.network).filter(([, v]) => typeof v !== "object")))));
   }
 
   // ---- CPU and off-CPU facts ----
@@ -411,7 +416,7 @@
   }
 
   // ---- any key this page does not know yet: shown as data, so nothing in the report is hidden ----
-  const known = new Set(["process", "agent", "cpu", "offCpu", "threads", "processes", "files", "connections", "connectionsOther"]);
+  const known = new Set(["process", "agent", "cpu", "offCpu", "threads", "processes", "files", "connections", "connectionsOther", "network"]);
   for (const [k, v] of Object.entries(summary)) {
     if (known.has(k) || v == null) continue;
     const s = section("data-" + k, k);
@@ -432,14 +437,19 @@
     return table(keys.map((k) => {
       const num = flat.some((r) => isNum(r[k]));
       const fmt = /bytes/i.test(k) ? bytes : /Ns$/.test(k) ? ns : /Us$/.test(k) ? (v) => (isNum(v) ? ns(v * 1000) : v) : null;
-      return { label: k, get: (r) => r[k], num: num, fmt: fmt ? (v) => fmt(v) : undefined };
+      return { label: k, get: (r) => r[k], num: num, fmt: fmt ? (v) => fmt(v) : num ? undefined : clip };
     }), flat);
   }
   function flatten(o, prefix, into) {
     for (const [k, v] of Object.entries(o)) {
       if (v != null && typeof v === "object" && !Array.isArray(v)) flatten(v, prefix + k + ".", into);
-      else into[prefix + k] = Array.isArray(v) ? v.join(" ") : v;
+      else into[prefix + k] = Array.isArray(v) ? v.map(show).join("; ") : v;
     }
     return into;
+  }
+  // A long text in a cell: its start, the whole on hover.
+  function clip(v) {
+    const text = v == null ? "" : String(v);
+    return text.length > 120 ? el("span", { title: text, text: text.slice(0, 117) + "…" }) : text;
   }
 })();
