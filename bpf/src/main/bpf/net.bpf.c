@@ -165,14 +165,17 @@ static __always_inline struct connection *follow(void *ctx, struct sock *sk, __u
 	c->origin = origin;
 	c->state = BPF_CORE_READ(sk, __sk_common.skc_state);
 	c->tid = tid;
-	c->user_stack = tid ? store_user_stack(ctx, &stacks, &user_scratch, NET_USER_DEPTH, &counters,
-					       NET_USER_STACKS_LOST)
-			    : STACK_NONE;
+	c->user_stack = STACK_NONE;
 	read_ends(sk, c);
 	if (bpf_map_update_elem(&connections, &key, c, BPF_NOEXIST) == 0) {
-		if (tid)
+		c = bpf_map_lookup_elem(&connections, &key);
+		// The stack only now: a full map must not cost a stack walk per call.
+		if (c && tid) {
+			c->user_stack = store_user_stack(ctx, &stacks, &user_scratch, NET_USER_DEPTH,
+							 &counters, NET_USER_STACKS_LOST);
 			count_for_thread(tid);
-		return bpf_map_lookup_elem(&connections, &key);
+		}
+		return c;
 	}
 	c = bpf_map_lookup_elem(&connections, &key); // another CPU got there first
 	if (c)

@@ -2,6 +2,9 @@ package io.jvmebpf.workloads;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -9,7 +12,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The README's demo: a few named threads with known work, so the report has something to show.
  * {@code writer} makes 2,000 writes of 4 KiB to a temporary file, {@code reader} reads them back in
- * 2,000 reads, {@code sleeper} sleeps 20 times 20 ms, {@code spinner} burns CPU for about a second.
+ * 2,000 reads, {@code sleeper} sleeps 20 times 20 ms, {@code spinner} burns CPU for about a second,
+ * {@code fetcher} sends 1 MiB over loopback to {@code server}, which answers with 100 KiB.
  * It starts after a second: the agent's JFR stream, which names the Java frames the kernel cannot
  * (a sleep's, a monitor's), starts in the background meanwhile, and so short a run should show
  * the agent in its steady state.
@@ -17,6 +21,8 @@ import java.util.concurrent.CountDownLatch;
 public final class DemoWorkload {
   private static final int BLOCKS = 2_000;
   private static final int BLOCK = 4096;
+  private static final int REQUEST = 1 << 20;
+  private static final int RESPONSE = 100 << 10;
 
   private DemoWorkload() {}
 
@@ -28,15 +34,20 @@ public final class DemoWorkload {
     Thread reader = new Thread(() -> { await(written); readBlocks(file); }, "reader");
     Thread sleeper = new Thread(DemoWorkload::sleepALittle, "sleeper");
     Thread spinner = new Thread(DemoWorkload::spin, "spinner");
-    for (Thread t : new Thread[] {writer, reader, sleeper, spinner}) {
-      t.start();
-    }
-    for (Thread t : new Thread[] {writer, reader, sleeper, spinner}) {
-      t.join();
+    try (ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread server = new Thread(() -> serve(listening), "server");
+      Thread fetcher = new Thread(() -> fetch(listening.getLocalPort()), "fetcher");
+      Thread[] all = {writer, reader, sleeper, spinner, server, fetcher};
+      for (Thread t : all) {
+        t.start();
+      }
+      for (Thread t : all) {
+        t.join();
+      }
     }
     Files.delete(file);
     System.out.println("demo workload done: writer wrote " + BLOCKS + " blocks, reader read them,"
-        + " sleeper slept 20 x 20 ms, spinner spun ~1 s");
+        + " sleeper slept 20 x 20 ms, spinner spun ~1 s, fetcher sent 1 MiB to server and got 100 KiB back");
   }
 
   private static void writeBlocks(Path file) {
@@ -56,6 +67,24 @@ public final class DemoWorkload {
       for (int i = 0; i < BLOCKS; i++) {
         in.readFully(block);
       }
+    } catch (IOException e) {
+      throw new RuntimeException(e);
+    }
+  }
+
+  private static void serve(ServerSocket listening) {
+    try (Socket accepted = listening.accept()) {
+      accepted.getInputStream().readNBytes(REQUEST);
+      accepted.getOutputStream().write(new byte[RESPONSE]);
+    } catch (IOException e) {
+      throw new RuntimeException(e);
+    }
+  }
+
+  private static void fetch(int port) {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket.getOutputStream().write(new byte[REQUEST]);
+      socket.getInputStream().readNBytes(RESPONSE);
     } catch (IOException e) {
       throw new RuntimeException(e);
     }

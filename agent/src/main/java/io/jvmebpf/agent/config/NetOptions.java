@@ -9,15 +9,18 @@ package io.jvmebpf.agent.config;
  *     least this many open connections at once.
  * @param jfrThresholdNs the JVM's socket reads and writes at least this long ({@code net.jfr=},
  *     JFR's {@code jdk.SocketRead} and {@code jdk.SocketWrite}) name the Java code that used each
- *     connection; -1: off
+ *     connection; {@link #JFR_OFF}: off
  */
 public record NetOptions(boolean on, int max, long jfrThresholdNs) {
   public static final int DEFAULT_MAX = 1_000;
   public static final int MAX_MAX = 1 << 20;
-  /** JFR's own default for these events (its default.jfc). */
-  public static final long DEFAULT_JFR_THRESHOLD_NS = 20_000_000L;
+  /**
+   * Off: once these events are on, JFR times every socket read and write whatever the threshold,
+   * which cost 1 KiB loopback writes a third of their throughput (bench/net-overhead).
+   */
+  public static final long JFR_OFF = -1;
 
   public static NetOptions defaults() {
-    return new NetOptions(true, DEFAULT_MAX, DEFAULT_JFR_THRESHOLD_NS);
+    return new NetOptions(true, DEFAULT_MAX, JFR_OFF);
   }
 }

@@ -16,7 +16,8 @@ import java.util.List;
  *     wrote it; for UDP, the first that used the flow; 0 when none did
  * @param stack where that thread was then, leaf first; empty when unknown
  * @param javaStack the Java code that moved the most bytes over it, leaf first, from the JVM's
- *     own records of socket reads and writes ({@code net.jfr=}); empty when it recorded none
+ *     own records of socket reads and writes ({@code net.jfr=}, off by default); empty when it
+ *     recorded none
  * @param startedAt null for a connection opened before the agent started; for UDP, the first
  *     datagram
  * @param endedAt null while it is open at the report; for UDP, the last datagram

@@ -127,7 +127,7 @@ class OptionsParserTest {
 
   @Test
   void netOptions() {
-    assertEquals(new NetOptions(true, 1000, 20_000_000), valid("").net());
+    assertEquals(new NetOptions(true, 1000, NetOptions.JFR_OFF), valid("").net());
     assertEquals(new NetOptions(false, 10, -1), valid("net=off,net.max=10,net.jfr=off").net());
     assertEquals(new NetOptions(true, 1000, 0), valid("net.jfr=0").net());
     assertEquals(new NetOptions(true, 1000, 5_000_000), valid("net.jfr=5ms").net());

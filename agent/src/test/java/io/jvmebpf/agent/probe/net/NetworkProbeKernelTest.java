@@ -193,6 +193,33 @@ class NetworkProbeKernelTest {
   }
 
   @Test
+  void anIpv6Connection() throws Exception {
+    InetAddress ipv6Loopback = InetAddress.getByName("::1");
+    ReportBuilder report = new ReportBuilder();
+    NetworkProbe probe = new NetworkProbe(NetOptions.defaults());
+    try (probe; ThisJvm jvm = ThisJvm.context(new ThreadRegistry())) {
+      probe.start(jvm.context());
+      int clientPort;
+      try (ServerSocket server = new ServerSocket(0, 1, ipv6Loopback);
+          Socket client = new Socket(ipv6Loopback, server.getLocalPort());
+          Socket accepted = server.accept()) {
+        clientPort = client.getLocalPort();
+        client.getOutputStream().write(new byte[1_000]);
+        assertEquals(1_000, accepted.getInputStream().readNBytes(1_000).length);
+      }
+      waitForClose();
+      probe.contribute(report);
+      Connection client = only(tcp(report), c -> c.local().port() == clientPort);
+      assertEquals("0:0:0:0:0:0:0:1", client.local().address());
+      assertEquals("0:0:0:0:0:0:0:1", client.remote().address());
+      assertEquals(1_000, client.bytesSent());
+      Connection server = only(tcp(report), c -> c.remote().port() == clientPort);
+      assertEquals("accept", server.origin());
+      assertEquals(1_000, server.bytesReceived());
+    }
+  }
+
+  @Test
   void udpDatagramsPerRemoteEndpoint() throws Exception {
     ReportBuilder report = new ReportBuilder();
     NetworkProbe probe = new NetworkProbe(NetOptions.defaults());
