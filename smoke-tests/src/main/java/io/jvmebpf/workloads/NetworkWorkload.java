@@ -18,7 +18,8 @@ import java.net.Socket;
  *       sending i × 1,000 bytes, which a thread named {@code net-echo} sends back;
  *   <li>a thread named {@code net-refused} connects to a port nobody listens on.
  * </ul>
- * It starts after a second. Prints {@code client-port P} (the 10 MiB connection's local port), {@code server-port P},
+ * It starts after a second. With the argument {@code one}, only the 10 MiB connection. Prints
+ * {@code client-port P} (the 10 MiB connection's local port), {@code server-port P},
  * {@code refused-port P}, then {@code done}, and exits 300 ms later.
  */
 public final class NetworkWorkload {
@@ -38,6 +39,11 @@ public final class NetworkWorkload {
       client.start();
       client.join();
       serving.join();
+      if (args.length > 0 && args[0].equals("one")) {
+        System.out.println("client-port " + clientPort[0]);
+        System.out.println("done");
+        return;
+      }
 
       Thread echoing = new Thread(() -> echo(echo), "net-echo");
       echoing.start();

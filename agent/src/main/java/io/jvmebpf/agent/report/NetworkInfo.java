@@ -16,16 +16,5 @@ public record NetworkInfo(int max, long connections, Other other) {
       long connections, long bytesSent, long bytesReceived, long sends, long receives, long retransmits,
       long resets) {
     public static final Other NONE = new Other(0, 0, 0, 0, 0, 0, 0);
-
-    public Other plus(Connection c) {
-      return new Other(connections + 1, bytesSent + c.bytesSent(), bytesReceived + c.bytesReceived(),
-          sends + c.sends(), receives + c.receives(), retransmits + c.retransmits(),
-          resets + c.resetsSent() + c.resetsReceived());
-    }
-
-    public Other plus(Other o) {
-      return new Other(connections + o.connections, bytesSent + o.bytesSent, bytesReceived + o.bytesReceived,
-          sends + o.sends, receives + o.receives, retransmits + o.retransmits, resets + o.resets);
-    }
   }
 }

@@ -109,12 +109,18 @@ public final class NetworkProbe extends PolledBpfProbe {
     if (event.byteSize() < CONN_BYTES) {
       return;
     }
-    Connection connection = tcp(event);
     Set<String> during = closedDuringReport;
     if (during != null) {
       during.add(identity(event));
     }
-    table.add(connection);
+    long bytesSent = event.get(JAVA_LONG, CONN_BYTES_SENT);
+    long bytesReceived = event.get(JAVA_LONG, CONN_BYTES_RECEIVED);
+    if (table.wouldList(bytesSent + bytesReceived)) {
+      table.add(tcp(event));
+    } else {
+      table.addUnlisted(bytesSent, bytesReceived, unsigned(event, CONN_SENDS), unsigned(event, CONN_RECEIVES),
+          unsigned(event, CONN_RETRANSMITS), unsigned(event, CONN_RESETS_SENT) + unsigned(event, CONN_RESETS_RECEIVED));
+    }
   }
 
   @Override

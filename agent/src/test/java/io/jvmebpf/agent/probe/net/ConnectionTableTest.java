@@ -26,16 +26,19 @@ class ConnectionTableTest {
   void aCopyTakesMoreWithoutChangingTheOriginalAndTheKernelsRestCounts() {
     ConnectionTable table = new ConnectionTable(1);
     table.add(connection(5));
+    table.add(connection(3));
+    table.addUnlisted(2, 1, 1, 1, 0, 0);
     ConnectionTable copy = table.copy();
+    assertEquals(table.info(), copy.info());
     copy.add(connection(8));
     copy.addOther(new NetworkInfo.Other(4, 100, 200, 4, 5, 1, 0));
     assertEquals(List.of(5L), table.heaviestFirst().stream().map(Connection::bytesSent).toList());
-    assertEquals(1, table.info().connections());
+    assertEquals(3, table.info().connections());
     assertEquals(List.of(8L), copy.heaviestFirst().stream().map(Connection::bytesSent).toList());
-    assertEquals(6, copy.info().connections());
-    assertEquals(5, copy.info().other().connections());
-    assertEquals(105, copy.info().other().bytesSent());
-    assertEquals(200, copy.info().other().bytesReceived());
+    assertEquals(8, copy.info().connections());
+    assertEquals(7, copy.info().other().connections());
+    assertEquals(110, copy.info().other().bytesSent());
+    assertEquals(201, copy.info().other().bytesReceived());
   }
 
   private static Connection connection(long bytesSent) {
