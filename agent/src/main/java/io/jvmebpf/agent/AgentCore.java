@@ -24,6 +24,10 @@ import java.util.Map;
  * the options, starts a session and arranges the report at JVM exit. Never throws into the host.
  */
 public final class AgentCore {
+  /** The session of the last start that ran no probe, to report at exit, and its hook; or null. */
+  private static AgentSession idle; // guarded by AgentCore.class
+  private static Thread idleHook;
+
   private AgentCore() {}
 
   /** What runs and what does not, each reason said once however many features it turns off. */
@@ -91,6 +95,7 @@ public final class AgentCore {
 
   private static SessionStart startSession(
       String options, long startedNanos, List<String> problems, boolean attached) {
+    keepIdle(null, null); // each start replaces the last one that ran nothing
     long rssAtStart = SelfOverhead.residentBytes();
     AgentLog log = AgentLog.forRawOptions(options);
     try {
@@ -121,10 +126,35 @@ public final class AgentCore {
 
   /**
    * No probe runs (BPF unavailable, or every feature off): the session still writes its report,
-   * which says why each feature is off, at exit as before; it takes no command.
+   * which says why each feature is off, at exit as before; it takes no command. At most one such
+   * session is kept: the tool's retries of {@code attach} would otherwise each add one, and a
+   * shutdown hook, all writing the same folder at exit.
    */
   private static SessionStart notStartedAfter(AgentSession session, AgentLog log, String line) {
-    Runtime.getRuntime().addShutdownHook(AgentThreads.unstarted("report", session::stop, log));
+    keepIdle(session, log);
     return new SessionStart.NotStarted(line);
+  }
+
+  /** Discards the idle session kept, if any, and keeps {@code session} (null: none) instead. */
+  private static synchronized void keepIdle(AgentSession session, AgentLog log) {
+    if (idle != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(idleHook);
+        idle.discard();
+      } catch (IllegalStateException e) {
+        // the JVM is exiting: the hook writes the old session's report
+      }
+    }
+    idle = session;
+    idleHook = null;
+    if (session != null) {
+      idleHook = AgentThreads.unstarted("report", session::stop, log);
+      Runtime.getRuntime().addShutdownHook(idleHook);
+    }
+  }
+
+  /** The idle sessions kept with a hook: at most one (for tests). */
+  static synchronized int idleSessions() {
+    return idle == null ? 0 : 1;
   }
 }

@@ -1,5 +1,7 @@
 package io.jvmebpf.agent;
 
+import static io.jvmebpf.agent.Closeables.closeQuietly;
+
 import io.jvmebpf.agent.config.AgentOptions;
 import io.jvmebpf.agent.log.AgentLog;
 import io.jvmebpf.agent.overhead.BpfRunTimeSampler;
@@ -166,12 +168,15 @@ public final class AgentSession {
     }
   }
 
-  /** Attaches again what {@link #pause()} detached. */
+  /**
+   * Attaches again what {@link #pause()} detached; when a probe cannot, the session stays paused
+   * (every probe detached again) and the failure is thrown.
+   */
   public synchronized void resume() {
     if (!stopped && pausedSinceNs != 0) {
+      probes.resume();
       pausedNs += System.nanoTime() - pausedSinceNs;
       pausedSinceNs = 0;
-      probes.resume();
     }
   }
 
@@ -199,11 +204,15 @@ public final class AgentSession {
       return null;
     }
     stopped = true;
+    // Each closed once: in order below for the report, or in the finally if the report failed first.
+    JfrEvents jfrOpen = jfr;
+    BpfRunTimeSampler samplerOpen = runTimeSampler;
     try {
       // First, while the agent's threads are all still alive to be counted.
       long cpuNs = startupCpuNs + SelfOverhead.agentThreadsCpuNs();
       probes.quiesce();
       if (jfr != null) {
+        jfrOpen = null;
         jfr.close();
         if (jfr.failure() != null) {
           log.info("names of Java threads that ended before the report, and Java frames of CPU"
@@ -214,6 +223,7 @@ public final class AgentSession {
       ReportBuilder report = new ReportBuilder();
       probes.contribute(report);
       if (runTimeSampler != null) {
+        samplerOpen = null;
         runTimeSampler.close();
       }
       BpfUsage usage = probes.usage();
@@ -247,7 +257,28 @@ public final class AgentSession {
       log.info("could not write the report to " + out.toAbsolutePath() + ": " + e);
       return null;
     } finally {
+      release(jfrOpen, samplerOpen);
+    }
+  }
+
+  /**
+   * Ends a session that started no probe without a report: one that a later start replaces (see
+   * {@code AgentCore}). Idempotent; never throws.
+   */
+  public synchronized void discard() {
+    if (!stopped) {
+      stopped = true;
+      release(jfr, runTimeSampler);
+    }
+  }
+
+  /** Closes what is still open, each whatever the others did: no thread of the session survives. */
+  private void release(JfrEvents jfrOpen, BpfRunTimeSampler samplerOpen) {
+    try {
+      closeQuietly(jfrOpen);
+      closeQuietly(samplerOpen);
       probes.close();
+    } finally {
       symbols.close(); // the JIT map's JVMTI environment: after every probe that names stacks
     }
   }

@@ -13,7 +13,7 @@ final class ControlCommands {
     return send(pid, "status", "");
   }
 
-  @Command(name = "pause", description = "Stop collecting: every BPF program detached, maps and counts kept.")
+  @Command(name = "pause", description = "Stop collecting: the BPF programs that take data detached, maps and counts kept.")
   static int pause(@Parameters(paramLabel = "PID") long pid) throws CliException {
     return send(pid, "pause", "");
   }

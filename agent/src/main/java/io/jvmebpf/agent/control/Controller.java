@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +27,8 @@ public final class Controller {
   private static final Object LOCK = new Object();
   private static Running running; // guarded by LOCK
   private static int dumps; // guarded by LOCK: dump folders numbered in this JVM's life
+  /** How long stop waits for the agent's threads to end after their joins returned. */
+  private static final Duration THREADS_END_WITHIN = Duration.ofSeconds(1);
 
   /** The session under way and what restarts it after a dump. */
   private record Running(AgentSession session, String options, SessionStart.Starter starter, Thread hook) {}
@@ -47,7 +50,10 @@ public final class Controller {
     }
     if (request.reply() != null) {
       try {
-        Files.writeString(request.reply(), reply.text(), StandardCharsets.UTF_8);
+        // Only into the file the tool made (its owner and mode are the tool's choice): if it is
+        // gone, the tool gave up waiting, and no file is left behind in its place.
+        Files.writeString(request.reply(), reply.text(), StandardCharsets.UTF_8,
+            StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
       } catch (IOException e) {
         log.debug("could not write the reply to " + request.reply() + ": " + e);
       }
@@ -58,39 +64,18 @@ public final class Controller {
     if (request.problem() != null) {
       return Reply.error(request.problem());
     }
-    if (request.command() != ControlRequest.Command.START) {
-      String extra = extraOptions(request);
-      if (extra != null) {
-        return Reply.error(extra);
-      }
-    }
     return switch (request.command()) {
       case START -> start(request.options(), starter, attached, log);
       case STATUS -> status();
-      case PAUSE -> onSession(s -> {
-        s.pause();
-        return Reply.ok("paused: every BPF program detached, maps and threads kept; resume with 'resume'");
+      case PAUSE -> onSession(r -> {
+        r.session().pause();
+        return Reply.ok("paused: every BPF program that takes data detached (those that see closes and exits stay),"
+            + " maps and threads kept; resume with 'resume'");
       });
-      case RESUME -> onSession(s -> {
-        s.resume();
-        return Reply.ok("resumed: every BPF program attached again");
-      });
-      case DUMP -> onSession(s -> dump(request.out()));
-      case STOP -> onSession(s -> stop(request.out()));
+      case RESUME -> onSession(r -> resume(r.session()));
+      case DUMP -> onSession(r -> dump(r, request.out()));
+      case STOP -> onSession(r -> stop(r, request.out()));
     };
-  }
-
-  /** dump and stop take {@code out=} only; the other commands nothing. */
-  private static String extraOptions(ControlRequest request) {
-    boolean takesOut = request.command() == ControlRequest.Command.DUMP
-        || request.command() == ControlRequest.Command.STOP;
-    for (String part : request.options().split(",")) {
-      if (!part.isEmpty() && !(takesOut && part.startsWith("out="))) {
-        return "'" + part + "' does not apply to " + request.command().key()
-            + (takesOut ? " (it takes out=DIR only)" : " (it takes no options)");
-      }
-    }
-    return null;
   }
 
   private static Reply start(String options, SessionStart.Starter starter, boolean attached, AgentLog log) {
@@ -135,28 +120,37 @@ public final class Controller {
    * new one starts with the same options, paused if this one was. A report covers the time since
    * the last dump (or the start) up to its own writing.
    */
-  private static Reply dump(Path out) {
-    AgentSession session = running.session();
+  private static Reply dump(Running current, Path out) {
+    AgentSession session = current.session();
     boolean paused = session.status().paused();
     Path folder = out != null ? out : nextDumpFolder(session.status().out());
     Path written = session.stop(folder);
-    SessionStart next = running.starter().start(running.options());
+    SessionStart next = current.starter().start(current.options());
     List<String> lines = new ArrayList<>();
     lines.add(written == null ? "the report could not be written to " + folder.toAbsolutePath()
         + " (the JVM's stderr says why)" : "report written to " + written.getParent());
     if (next instanceof SessionStart.Started s) {
-      running = new Running(s.session(), running.options(), running.starter(), running.hook());
+      running = new Running(s.session(), current.options(), current.starter(), current.hook());
       if (paused) {
         s.session().pause();
       }
       lines.add("the next report period has begun" + (paused ? ", paused" : "") + "; its report comes at exit,"
           + " or with the next dump or stop");
     } else {
-      removeHook(running.hook());
+      removeHook(current.hook());
       running = null;
       lines.add("collection could not start again: " + next.line());
     }
     return written == null ? Reply.error(lines) : Reply.ok(lines);
+  }
+
+  private static Reply resume(AgentSession session) {
+    try {
+      session.resume();
+      return Reply.ok("resumed: every BPF program attached again");
+    } catch (RuntimeException e) {
+      return Reply.error("still paused: " + e.getMessage(), "every probe stays detached; try 'resume' again, or 'stop'");
+    }
   }
 
   private static Path nextDumpFolder(Path out) {
@@ -167,24 +161,29 @@ public final class Controller {
     return folder;
   }
 
-  private static Reply stop(Path out) {
-    Running stopping = running;
+  private static Reply stop(Running stopping, Path out) {
     running = null;
     removeHook(stopping.hook());
     long started = System.nanoTime();
     Path written = out != null ? stopping.session().stop(out) : stopping.session().stop();
+    // Said only once checked: a thread that outlived its join would still be the agent's code running.
+    List<String> survivors = AgentThreads.stillAlive(THREADS_END_WITHIN);
     String detached = "detached in " + (System.nanoTime() - started) / 1_000_000 + " ms (report included): every BPF"
-        + " link and map closed, the agent's threads ended; the JVM runs on";
-    return written == null
-        ? Reply.error("the report could not be written (the JVM's stderr says why); " + detached)
-        : Reply.ok("report written to " + written.getParent(), detached);
+        + " link and map closed, " + (survivors.isEmpty() ? "the agent's threads ended; the JVM runs on"
+            : "but these threads of the agent still run: " + String.join(", ", survivors));
+    if (written == null) {
+      return Reply.error("the report could not be written (the JVM's stderr says why); " + detached);
+    }
+    return survivors.isEmpty()
+        ? Reply.ok("report written to " + written.getParent(), detached)
+        : Reply.error("report written to " + written.getParent(), detached);
   }
 
-  private static Reply onSession(Function<AgentSession, Reply> command) {
+  private static Reply onSession(Function<Running, Reply> command) {
     if (running == null) {
       return Reply.error("jvm-ebpf is not running in this JVM: attach first");
     }
-    return command.apply(running.session());
+    return command.apply(running);
   }
 
   /** The shutdown hook: the report of whatever session runs when the JVM exits. */

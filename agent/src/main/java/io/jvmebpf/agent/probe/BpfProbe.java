@@ -66,7 +66,10 @@ public abstract class BpfProbe implements Probe {
     object.attachAll();
   }
 
-  /** Detaches the programs; maps, rings and pollers stay. */
+  /**
+   * Detaches the programs that take data, keeping those {@link #keptWhilePaused} names; maps,
+   * rings and pollers stay.
+   */
   @Override
   public final void pause() {
     BpfObject loaded = object;
@@ -75,7 +78,10 @@ public abstract class BpfProbe implements Probe {
     }
   }
 
-  /** Forgets what the pause made stale, then attaches again. */
+  /**
+   * Forgets what the pause made stale, then attaches again what {@link #pause()} detached: all of
+   * it or, thrown, none (the probe stays paused).
+   */
   @Override
   public final void resume() {
     BpfObject loaded = object;
@@ -85,19 +91,30 @@ public abstract class BpfProbe implements Probe {
     }
   }
 
-  /** Detaches for a pause; by default every link of the object. */
-  protected void detach(BpfObject object) {
-    object.detachAll();
+  /**
+   * Whether {@code program} stays attached during a pause because it records that something
+   * ended (a close, a socket's free, a thread's or a process's exit): detached, the end would go
+   * unseen and the maps would keep an entry for what no longer exists, which what comes after the
+   * pause (a reused address, fd or tid) would then be summed into. By default none.
+   */
+  protected boolean keptWhilePaused(String program) {
+    return false;
   }
 
-  /** Attaches again after a pause; by default each program by its section name. */
+  /** Detaches for a pause: every program not {@link #keptWhilePaused kept}. */
+  protected void detach(BpfObject object) {
+    object.detach(program -> !keptWhilePaused(program));
+  }
+
+  /** Attaches again after a pause what {@link #detach} detached, all or none. */
   protected void reattach(BpfObject object) {
-    object.attachAll();
+    object.attach(program -> !keptWhilePaused(program));
   }
 
   /**
-   * Before attaching again after a pause: empties what the kernel keeps of calls under way, whose
-   * ends it did not see while paused, so that no call is measured across the pause.
+   * Before attaching again after a pause, the programs detached: forgets what the kernel kept of
+   * calls under way or things that ended unseen during the pause, so that nothing is measured
+   * across it.
    */
   protected void resuming(BpfObject object) {}
 

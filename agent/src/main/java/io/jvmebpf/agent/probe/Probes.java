@@ -127,9 +127,28 @@ public final class Probes implements AutoCloseable {
     eachRunning(Probe::pause);
   }
 
-  /** See {@link Probe#resume()}: every probe, each whatever the others did; the first failure is thrown. */
+  /**
+   * See {@link Probe#resume()}: all or none. When one probe cannot attach again (it stays paused
+   * itself), those resumed before it are paused again and the failure is thrown, so that a
+   * session is either running or paused, never partly either.
+   */
   public void resume() {
-    eachRunning(Probe::resume);
+    List<Probe> resumed = new ArrayList<>();
+    for (Probe probe : running) {
+      try {
+        probe.resume();
+        resumed.add(probe);
+      } catch (RuntimeException e) {
+        for (Probe again : resumed) {
+          try {
+            again.pause();
+          } catch (RuntimeException ignored) {
+            // the first failure is the one said; this probe's own pause failing leaves it taking data
+          }
+        }
+        throw new IllegalStateException(probe.name() + ": " + e.getMessage(), e);
+      }
+    }
   }
 
   private void eachRunning(Consumer<Probe> action) {

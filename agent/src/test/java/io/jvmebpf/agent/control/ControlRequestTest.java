@@ -37,6 +37,15 @@ class ControlRequestTest {
   }
 
   @Test
+  void anOptionACommandDoesNotTakeIsAProblem() {
+    assertEquals("'cpu=off' does not apply to dump (it takes out=DIR only)",
+        ControlRequest.parse("command=dump,out=/tmp/d,cpu=off").problem());
+    assertEquals("'out=/tmp/d' does not apply to pause (it takes no options)",
+        ControlRequest.parse("command=pause,out=/tmp/d").problem());
+    assertNull(ControlRequest.parse("out=/tmp/d,cpu=off").problem(), "a start takes the agent's options");
+  }
+
+  @Test
   void emptyAndNullOptionsStart() {
     assertEquals(ControlRequest.Command.START, ControlRequest.parse(null).command());
     assertEquals("", ControlRequest.parse("").options());

@@ -167,10 +167,18 @@ final class PerfSampling implements AutoCloseable {
     links.clear();
   }
 
-  /** Opens an event on every online CPU again, as a rescan does. */
+  /**
+   * Opens an event on every online CPU again, as a rescan does; fails, still paused, when not one
+   * CPU could be sampled (CPUs that fail alone are retried each rescan, as at the start).
+   */
   synchronized void resume() {
     paused = false;
     rescan();
+    if (links.isEmpty()) {
+      paused = true;
+      throw new BpfException(0, "no CPU could be sampled again (" + failed.cardinality()
+          + " perf events would not open; the JVM's log at loglevel=debug says why)");
+    }
   }
 
   @Override

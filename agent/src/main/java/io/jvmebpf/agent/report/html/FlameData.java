@@ -6,8 +6,7 @@ import io.jvmebpf.agent.profile.Frame;
 import io.jvmebpf.agent.profile.StackSample;
 import io.jvmebpf.agent.report.ReportBuilder;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -28,8 +27,8 @@ final class FlameData {
 
   private FlameData() {}
 
-  static String json(List<ReportBuilder.ProfileFile> profiles) {
-    StringWriter text = new StringWriter();
+  /** Writes the profiles' data to {@code text}, which stays open. */
+  static void write(List<ReportBuilder.ProfileFile> profiles, Writer text) throws IOException {
     try (JsonGenerator out = JSON.createGenerator(text)) {
       out.writeStartObject();
       for (ReportBuilder.ProfileFile profile : profiles) {
@@ -38,10 +37,7 @@ final class FlameData {
         out.writeEndObject();
       }
       out.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
-    return text.toString();
   }
 
   private static void write(ReportBuilder.ProfileFile profile, JsonGenerator out) throws IOException {

@@ -13,6 +13,7 @@ import io.jvmebpf.agent.profile.StackSample;
 import io.jvmebpf.agent.report.ReportBuilder;
 import io.jvmebpf.agent.report.profile.ProfileKind;
 import io.jvmebpf.agent.report.profile.ProfileSpan;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,14 +56,34 @@ class ReportPageTest {
   }
 
   @Test
+  void aNameHoldingTheTemplatesMarkersReachesThePageAsWritten(@TempDir Path dir) throws Exception {
+    String markers = "/*STYLE*/ /*SUMMARY*/ /*PROFILES*/ /*SCRIPT*/";
+    Path summary = dir.resolve("summary.json");
+    Files.writeString(summary, "{\"threads\":[{\"tid\":8,\"name\":\"" + markers + "\"}],"
+        + "\"files\":[{\"path\":\"/tmp/" + markers + "\"}]}");
+    Profile profile = new Profile("cpu", 10_000_000L, List.of(
+        new StackSample(8, markers, List.of(new Frame(markers, FrameKind.JIT)), 5, false)));
+
+    String html = Files.readString(ReportPage.write(summary,
+        List.of(new ReportBuilder.ProfileFile("cpu", profile, ProfileKind.CPU, span())), dir));
+
+    assertEquals(JSON.readTree(summary.toFile()), JSON.readTree(script(html, "summary-data")),
+        "summary.json embedded as written");
+    JsonNode stacks = JSON.readTree(script(html, "profile-data")).path("cpu");
+    assertEquals(List.of(markers + " tid=8"), strings(stacks.path("threads")));
+    assertEquals(markers, stacks.path("frames").get(0).get(0).asText());
+  }
+
+  @Test
   void onlyTheHeaviestStacksAreKeptAndTheTotalStillCountsAll(@TempDir Path dir) throws Exception {
     List<StackSample> samples = new ArrayList<>();
     for (int i = 0; i < FlameData.MAX_STACKS + 10; i++) {
       samples.add(new StackSample(1, "t", List.of(new Frame("f" + i, FrameKind.NATIVE)), i + 1, false));
     }
     Profile profile = new Profile("cpu", 1, samples);
-    JsonNode data = JSON.readTree(FlameData.json(
-        List.of(new ReportBuilder.ProfileFile("cpu", profile, ProfileKind.CPU, span())))).path("cpu");
+    StringWriter json = new StringWriter();
+    FlameData.write(List.of(new ReportBuilder.ProfileFile("cpu", profile, ProfileKind.CPU, span())), json);
+    JsonNode data = JSON.readTree(json.toString()).path("cpu");
     assertEquals(FlameData.MAX_STACKS, data.path("shownStacks").asInt());
     assertEquals(FlameData.MAX_STACKS + 10, data.path("allStacks").asInt());
     assertEquals(profile.totalSamples(), data.path("total").asLong());
