@@ -51,6 +51,7 @@ public final class AgentSession {
   private final JfrEvents jfr; // null when BPF is unavailable: nothing to name or join
   private final CodeSymbols symbols; // shared by the probes, closed after them
   private final BpfRunTimeSampler runTimeSampler; // null when off or refused
+  private final ProgressFile progress; // null without progress=
   private final long startupNs;
   private final long startupCpuNs;
   private final long startupRssBytes;
@@ -63,6 +64,7 @@ public final class AgentSession {
       AgentOptions options, AgentLog log, ThreadRegistry threads, Probes probes,
       JfrEvents jfr, CodeSymbols symbols, BpfRunTimeSampler runTimeSampler, long startupNs,
       long startupCpuNs, long startupRssBytes) {
+    this.progress = ProgressFile.start(options.progress(), probes::liveCounts, log);
     this.options = options;
     this.log = log;
     this.threads = threads;
@@ -184,8 +186,12 @@ public final class AgentSession {
   public record Status(Instant startedAt, boolean paused, long pausedNs, LiveCounts counts, Path out) {}
 
   public synchronized Status status() {
-    long paused = pausedNs + (pausedSinceNs == 0 ? 0 : System.nanoTime() - pausedSinceNs);
-    return new Status(startedAt, pausedSinceNs != 0, paused, probes.liveCounts(), options.out().toAbsolutePath());
+    return new Status(startedAt, pausedSinceNs != 0, pausedNsSoFar(), probes.liveCounts(), options.out().toAbsolutePath());
+  }
+
+  /** The pauses that ended, and the one under way until now. */
+  private long pausedNsSoFar() {
+    return pausedNs + (pausedSinceNs == 0 ? 0 : System.nanoTime() - pausedSinceNs);
   }
 
   /** See {@link #stop(Path)}: the report in the folder of the {@code out=} option. */
@@ -238,7 +244,7 @@ public final class AgentSession {
       Summary summary =
           new Summary(
               processInfo(),
-              new AgentInfo(version(), probes.featureLines(), overhead, report.dropped()),
+              new AgentInfo(version(), pausedNsSoFar(), probes.featureLines(), overhead, report.dropped()),
               report.cpuInfo(),
               report.offCpuInfo(),
               report.threads(threads),
@@ -275,6 +281,7 @@ public final class AgentSession {
   /** Closes what is still open, each whatever the others did: no thread of the session survives. */
   private void release(JfrEvents jfrOpen, BpfRunTimeSampler samplerOpen) {
     try {
+      closeQuietly(progress); // first: it reads the probes' maps
       closeQuietly(jfrOpen);
       closeQuietly(samplerOpen);
       probes.close();

@@ -37,22 +37,26 @@ final class RunCommand implements Callable<Integer> {
     String java = command.getFirst().equals("java")
         ? ProcessHandle.current().info().command().orElse("java")
         : command.getFirst();
-    List<String> full = new ArrayList<>();
-    full.add(java);
-    // Frame pointers in JIT code let the kernel walk whole Java stacks; the tool's own commands
-    // (progress) load the agent again, which without the flag the JVM warns of every time.
-    full.add("-XX:+PreserveFramePointer");
-    full.add("-XX:+EnableDynamicAgentLoading");
-    full.add("-javaagent:" + agent + (options.isEmpty() ? "" : "=" + String.join(",", options)));
-    full.addAll(command.subList(1, command.size()));
-    System.err.println("jvm-ebpf: " + String.join(" ", full));
-    Process child;
-    try {
-      child = new ProcessBuilder(full).inheritIO().start();
-    } catch (java.io.IOException e) {
-      throw new CliException("cannot start " + java + ": " + e.getMessage());
-    }
-    try (Progress progress = Progress.start(child.pid(), new AgentChannel(agent))) {
+    try (Progress progress = Progress.start()) {
+      List<String> agentOptions = new ArrayList<>(options);
+      if (progress != null) {
+        agentOptions.add(progress.agentOption());
+      }
+      List<String> full = new ArrayList<>();
+      full.add(java);
+      // Frame pointers in JIT code let the kernel walk whole Java stacks; each control command
+      // (pause, dump...) loads the agent again, which without the flag the JVM warns of every time.
+      full.add("-XX:+PreserveFramePointer");
+      full.add("-XX:+EnableDynamicAgentLoading");
+      full.add("-javaagent:" + agent + (agentOptions.isEmpty() ? "" : "=" + String.join(",", agentOptions)));
+      full.addAll(command.subList(1, command.size()));
+      System.err.println("jvm-ebpf: " + String.join(" ", full));
+      Process child;
+      try {
+        child = new ProcessBuilder(full).inheritIO().start();
+      } catch (java.io.IOException e) {
+        throw new CliException("cannot start " + java + ": " + e.getMessage());
+      }
       return child.waitFor();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

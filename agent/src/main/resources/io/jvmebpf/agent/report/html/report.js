@@ -140,6 +140,7 @@
     fact("started", p.startedAt);
     fact("ran", isNum(p.durationMs) ? ns(p.durationMs * 1e6) : null);
     fact("agent", a.version);
+    fact("paused", a.pausedNs > 0 ? ns(a.pausedNs) : null);
     h.append(facts);
     document.title = "jvm-ebpf report" + (p.pid != null ? " — pid " + p.pid : "");
   })();
@@ -156,6 +157,10 @@
         + (dropped.length ? "; " + dropped.length + " kind(s) of events lost" : "; nothing lost") + "." }));
     } else {
       s.append(el("p", { class: "note", text: "Every feature on; no bounded map or buffer lost anything." }));
+    }
+    if (a.pausedNs > 0) {
+      s.append(el("p", { class: "note", text: "Paused for " + ns(a.pausedNs) + " of this report's time: the kernel counted no"
+        + " bytes, calls or samples then, but saw connections, processes and threads end." }));
     }
     s.append(table([
       { label: "feature", get: (r) => r[0] },
