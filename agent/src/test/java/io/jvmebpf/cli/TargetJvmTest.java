@@ -19,7 +19,7 @@ class TargetJvmTest {
   }
 
   @Test
-  void aProcessThatIsNoJvmIsSaidToBeOne() throws Exception {
+  void aProcessThatIsNoJvmIsSaidNotToBeOne() throws Exception {
     Process sleep = new ProcessBuilder("sleep", "30").start();
     try {
       Thread.sleep(100);

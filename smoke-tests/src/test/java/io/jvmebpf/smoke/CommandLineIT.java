@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -52,27 +54,38 @@ class CommandLineIT {
       timings.add("attach command (a new JVM for the tool, attach, probes loaded): " + attach.wallMs() + " ms;"
           + " in the JVM: " + attach.stdout().getFirst().replaceAll(".* (started in \\d+ ms).*", "$1"));
       timings.add("attach to first CPU sample seen by status: " + firstSampleMs + " ms");
-      Set<String> progs = BpfResidue.kernelIds(pid, "prog_id");
-      Set<String> links = BpfResidue.kernelIds(pid, "link_id");
-      assertFalse(progs.isEmpty(), "no BPF program fd in the JVM while attached");
-      assertFalse(links.isEmpty(), "no BPF link fd in the JVM while attached");
       assertFalse(BpfResidue.agentThreads(pid).isEmpty(), "no jvm-ebpf-* thread while attached");
       jvm.write(1_000);
 
-      // 2. Pause: the kernel counts no more; resume: it counts again.
+      // 2. Pause: the kernel counts no more, though the programs that see ends stay attached;
+      // resume: it counts again, with as many links and perf events as before (none twice, none lost).
+      Map<String, Long> attached = linkAndPerfFds(pid);
+      assertTrue(attached.get("bpf_link") > 0 && attached.get("perf_event") > 0, "links and perf events: " + attached);
       assertEquals(0, Cli.run(runDir, "pause", Long.toString(pid)).exitCode());
+      Map<String, Long> paused = linkAndPerfFds(pid);
+      assertEquals(0L, paused.get("perf_event"), "perf events open while paused: " + paused);
+      assertTrue(paused.get("bpf_link") > 0 && paused.get("bpf_link") < attached.get("bpf_link"),
+          "while paused only the links of programs that see ends stay: " + paused + ", attached " + attached);
       long pausedSamples = samples(Cli.run(runDir, "status", Long.toString(pid)));
       jvm.write(77); // not counted: paused
       Thread.sleep(500);
       Cli.Result stillPaused = Cli.run(runDir, "status", Long.toString(pid));
       assertTrue(stillPaused.out().startsWith("paused"), stillPaused.toString());
       assertEquals(pausedSamples, samples(stillPaused), "samples counted while paused: " + stillPaused);
-      assertEquals(0, Cli.run(runDir, "resume", Long.toString(pid)).exitCode());
+      Cli.Result resume = Cli.run(runDir, "resume", Long.toString(pid));
+      assertEquals(0, resume.exitCode(), resume.toString());
+      assertEquals(attached, linkAndPerfFds(pid), "links and perf events after pause and resume");
 
-      // 3. Stop: the report, then nothing of the agent left in the JVM or the kernel.
+      // 3. Stop: the report, then nothing of the agent left in the JVM or the kernel (the ids
+      // taken now: the pause destroyed the links it detached).
+      Set<String> progs = BpfResidue.kernelIds(pid, "prog_id");
+      Set<String> links = BpfResidue.kernelIds(pid, "link_id");
+      assertFalse(progs.isEmpty(), "no BPF program fd in the JVM while attached");
+      assertFalse(links.isEmpty(), "no BPF link fd in the JVM while attached");
       long stopStarted = System.nanoTime();
       Cli.Result stop = Cli.run(runDir, "stop", Long.toString(pid));
       assertEquals(0, stop.exitCode(), stop.toString());
+      assertTrue(stop.out().contains("the agent's threads ended"), stop.toString());
       timings.add("stop command (a new JVM for the tool, report written, everything detached): " + stop.wallMs() + " ms;"
           + " in the JVM: " + stop.out().replaceAll("(?s).*(detached in \\d+ ms).*", "$1"));
       assertExactWrites(summary(report), 1_000);
@@ -131,6 +144,39 @@ class CommandLineIT {
       jvm.write(10);
       assertEquals(List.of(), jvm.exit(), "the old JVM's stderr");
     }
+  }
+
+  /**
+   * A JVM without the capabilities BPF needs: each attach starts a session that runs no probe, to
+   * report why at exit. Attached three times, it writes one report at exit, not three.
+   */
+  @Test
+  void failedAttachesLeaveOneReportAtExit() throws Exception {
+    Path setpriv = Path.of("/usr/bin/setpriv");
+    assertTrue(Files.isExecutable(setpriv), setpriv + " (util-linux) is needed to drop capabilities");
+    Path runDir = Files.createDirectories(AgentRun.workloadsJar().getParent().resolve("command-line-it-nocaps"));
+    Path report = runDir.resolve("report");
+    try (ControlledJvm jvm = new ControlledJvm(runDir,
+        List.of(setpriv.toString(), "--bounding-set=-bpf,-perfmon,-sys_admin", "--"), AgentRun.currentJava())) {
+      for (int i = 0; i < 3; i++) {
+        Cli.Result attach = Cli.run(runDir, "attach", Long.toString(jvm.pid()), "out=" + report);
+        assertTrue(attach.out().contains("CAP_BPF"), attach.toString());
+      }
+      jvm.write(10);
+      List<String> stderr = jvm.exit();
+      assertEquals(1, stderr.stream().filter(l -> l.contains("report written to")).count(),
+          "report lines at exit:\n" + String.join("\n", stderr));
+      assertTrue(Files.isRegularFile(report.resolve("summary.json")));
+    }
+  }
+
+  /** The JVM's fds of BPF links and of perf events, counted. */
+  private static Map<String, Long> linkAndPerfFds(long pid) throws Exception {
+    Map<String, Long> counts = new TreeMap<>(Map.of("bpf_link", 0L, "perf_event", 0L));
+    for (String fd : BpfResidue.bpfFds(pid)) {
+      counts.keySet().stream().filter(fd::contains).forEach(kind -> counts.merge(kind, 1L, Long::sum));
+    }
+    return counts;
   }
 
   /** Polls status (the tool, as a user would) until the agent has counted a CPU sample. */

@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -28,9 +29,15 @@ final class ControlledJvm implements AutoCloseable {
   }
 
   ControlledJvm(Path runDir, String java) throws IOException {
+    this(runDir, List.of(), java);
+  }
+
+  /** @param launcher a command that execs the JVM (such as setpriv), so its pid is the JVM's */
+  ControlledJvm(Path runDir, List<String> launcher, String java) throws IOException {
     stderr = runDir.resolve("workload-stderr.txt");
-    child = new ProcessBuilder(java, "-cp", AgentRun.workloadsJar().toString(),
-        "io.jvmebpf.workloads.ControlledWorkload").redirectError(stderr.toFile()).start();
+    List<String> command = new ArrayList<>(launcher);
+    command.addAll(List.of(java, "-cp", AgentRun.workloadsJar().toString(), "io.jvmebpf.workloads.ControlledWorkload"));
+    child = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
     out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
     in = child.getOutputStream();
     assertEquals("ready", out.readLine());

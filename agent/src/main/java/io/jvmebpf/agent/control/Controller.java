@@ -110,7 +110,7 @@ public final class Controller {
         + " (" + seconds(up.toNanos()) + " s, of which paused " + seconds(status.pausedNs()) + " s)");
     running.session().probes().featureLines().forEach((name, line) -> lines.add("  " + name + ": " + line));
     lines.add("samples: " + status.counts().samples());
-    lines.add("lost: " + status.counts().lost());
+    lines.add("lost: " + status.counts().lost()); // the CPU profiler's (LiveCounts); the rest at the report
     lines.add("report: " + status.out() + " (at exit, or on dump and stop)");
     return Reply.ok(lines);
   }

@@ -34,7 +34,10 @@ public interface Probe extends AutoCloseable {
   /** Takes data again after {@link #pause()}. */
   default void resume() {}
 
-  /** What the kernel counted so far, for {@code status}: cheap, read while the probe runs. */
+  /**
+   * What the kernel counted so far, for {@code status}: cheap, read while the probe runs. None by
+   * default: a probe's losses are otherwise read at the report.
+   */
   default LiveCounts liveCounts() {
     return LiveCounts.NONE;
   }
