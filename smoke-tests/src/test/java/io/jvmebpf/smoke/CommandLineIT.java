@@ -160,7 +160,7 @@ class CommandLineIT {
         List.of(setpriv.toString(), "--bounding-set=-bpf,-perfmon,-sys_admin", "--"), AgentRun.currentJava())) {
       for (int i = 0; i < 3; i++) {
         Cli.Result attach = Cli.run(runDir, "attach", Long.toString(jvm.pid()), "out=" + report);
-        assertTrue(attach.out().contains("CAP_BPF"), attach.toString());
+        assertTrue(String.join("\n", attach.stderr()).contains("CAP_BPF"), attach.toString());
       }
       jvm.write(10);
       List<String> stderr = jvm.exit();
