@@ -164,7 +164,8 @@ class CommandLineIT {
       }
       jvm.write(10);
       List<String> stderr = jvm.exit();
-      assertEquals(1, stderr.stream().filter(l -> l.contains("report written to")).count(),
+      // Three hooks would write the same folder at once: one report line, the others failing.
+      assertEquals(1, stderr.stream().filter(l -> l.contains("report written to") || l.contains("the report")).count(),
           "report lines at exit:\n" + String.join("\n", stderr));
       assertTrue(Files.isRegularFile(report.resolve("summary.json")));
     }
