@@ -63,7 +63,7 @@ public final class ReportPage {
 
   /**
    * JSON written as the content of a script element: {@code <} only occurs inside its strings,
-   * where {@code \u003c} means the same. Closing it leaves {@code page} open.
+   * written as a JSON unicode escape, which means the same there. Closing it leaves {@code page} open.
    */
   static Writer inScript(Writer page) {
     return new FilterWriter(page) {
@@ -78,16 +78,20 @@ public final class ReportPage {
 
       @Override
       public void write(char[] chars, int offset, int length) throws IOException {
+        int run = offset; // the start of the characters not written yet
         for (int i = offset; i < offset + length; i++) {
-          write(chars[i]);
+          if (chars[i] == '<') {
+            out.write(chars, run, i - run);
+            out.write("\\u003c");
+            run = i + 1;
+          }
         }
+        out.write(chars, run, offset + length - run);
       }
 
       @Override
       public void write(String text, int offset, int length) throws IOException {
-        for (int i = offset; i < offset + length; i++) {
-          write(text.charAt(i));
-        }
+        write(text.substring(offset, offset + length).toCharArray(), 0, length);
       }
 
       @Override
