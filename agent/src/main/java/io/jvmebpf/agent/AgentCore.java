@@ -1,6 +1,9 @@
 package io.jvmebpf.agent;
 
 import io.jvmebpf.agent.config.AgentOptions;
+import io.jvmebpf.agent.control.ControlRequest;
+import io.jvmebpf.agent.control.Controller;
+import io.jvmebpf.agent.control.SessionStart;
 import io.jvmebpf.agent.config.OptionsParser;
 import io.jvmebpf.agent.log.AgentLog;
 import io.jvmebpf.agent.overhead.SelfOverhead;
@@ -21,6 +24,10 @@ import java.util.Map;
  * the options, starts a session and arranges the report at JVM exit. Never throws into the host.
  */
 public final class AgentCore {
+  /** The session of the last start that ran no probe, to report at exit, and its hook; or null. */
+  private static AgentSession idle; // guarded by AgentCore.class
+  private static Thread idleHook;
+
   private AgentCore() {}
 
   /** What runs and what does not, each reason said once however many features it turns off. */
@@ -67,29 +74,87 @@ public final class AgentCore {
   }
 
   /**
+   * Every entry into the agent: a session to start, or a command for the one running (see {@link
+   * ControlRequest}), which the {@link Controller} routes.
+   *
    * @param problems what the bootstrap found missing for BPF (capabilities, BTF); empty if none
    * @param attached loaded into a running JVM (agentmain) rather than before its main (premain)
    */
   public static void start(
       String options, Instrumentation inst, long startedNanos, List<String> problems, boolean attached) {
+    ControlRequest request = ControlRequest.parse(options);
+    // A session started again after a dump is started within a running JVM, as one attached is.
+    boolean[] first = {true};
+    SessionStart.Starter starter = sessionOptions -> {
+      boolean again = !first[0];
+      first[0] = false;
+      return startSession(sessionOptions, again ? System.nanoTime() : startedNanos, problems, attached || again);
+    };
+    Controller.handle(request, starter, attached, AgentLog.forRawOptions(request.options()));
+  }
+
+  private static SessionStart startSession(
+      String options, long startedNanos, List<String> problems, boolean attached) {
+    keepIdle(null, null); // each start replaces the last one that ran nothing
     long rssAtStart = SelfOverhead.residentBytes();
     AgentLog log = AgentLog.forRawOptions(options);
     try {
       SyscallTable syscalls = SyscallTable.forThisMachine();
       OptionsParser.Result parsed = new OptionsParser(name -> SyscallProbe.canTrace(syscalls, name)).parse(options);
       if (parsed instanceof OptionsParser.Invalid invalid) {
-        log.info("off: bad options: " + String.join("; ", invalid.errors()));
-        return;
+        return notStarted(log, "off: bad options: " + String.join("; ", invalid.errors()));
       }
       AgentOptions agentOptions = ((OptionsParser.Valid) parsed).options();
       log = new AgentLog(agentOptions.log(), agentOptions.debug());
       String unavailable = problems.isEmpty() ? NativeAccess.enableForThisModule() : String.join("; ", problems);
       AgentSession session =
           AgentSession.start(agentOptions, log, syscalls, unavailable, startedNanos, rssAtStart, attached);
-      Runtime.getRuntime().addShutdownHook(AgentThreads.unstarted("report", session::stop, log));
-      log.info(startLine(session, agentOptions));
+      String line = startLine(session, agentOptions);
+      log.info(line);
+      return session.probes().anyRunning()
+          ? new SessionStart.Started(session, line)
+          : notStartedAfter(session, log, line);
     } catch (RuntimeException | LinkageError e) {
-      log.info("off: could not start (" + e + "); the application runs on without it");
+      return notStarted(log, "off: could not start (" + e + "); the application runs on without it");
     }
+  }
+
+  private static SessionStart notStarted(AgentLog log, String line) {
+    log.info(line);
+    return new SessionStart.NotStarted(line);
+  }
+
+  /**
+   * No probe runs (BPF unavailable, or every feature off): the session still writes its report,
+   * which says why each feature is off, at exit as before; it takes no command. At most one such
+   * session is kept: the tool's retries of {@code attach} would otherwise each add one, and a
+   * shutdown hook, all writing the same folder at exit.
+   */
+  private static SessionStart notStartedAfter(AgentSession session, AgentLog log, String line) {
+    keepIdle(session, log);
+    return new SessionStart.NotStarted(line);
+  }
+
+  /** Discards the idle session kept, if any, and keeps {@code session} (null: none) instead. */
+  private static synchronized void keepIdle(AgentSession session, AgentLog log) {
+    if (idle != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(idleHook);
+        idle.discard();
+      } catch (IllegalStateException e) {
+        // the JVM is exiting: the hook writes the old session's report
+      }
+    }
+    idle = session;
+    idleHook = null;
+    if (session != null) {
+      idleHook = AgentThreads.unstarted("report", session::stop, log);
+      Runtime.getRuntime().addShutdownHook(idleHook);
+    }
+  }
+
+  /** The idle sessions kept with a hook: at most one (for tests). */
+  static synchronized int idleSessions() {
+    return idle == null ? 0 : 1;
   }
 }

@@ -1,11 +1,14 @@
 package io.jvmebpf.agent;
 
+import static io.jvmebpf.agent.Closeables.closeQuietly;
+
 import io.jvmebpf.agent.config.AgentOptions;
 import io.jvmebpf.agent.log.AgentLog;
 import io.jvmebpf.agent.overhead.BpfRunTimeSampler;
 import io.jvmebpf.agent.overhead.SelfOverhead;
 import io.jvmebpf.agent.probe.BpfUsage;
 import io.jvmebpf.agent.probe.FeatureStatus;
+import io.jvmebpf.agent.probe.LiveCounts;
 import io.jvmebpf.agent.probe.ProbeContext;
 import io.jvmebpf.agent.probe.Probes;
 import io.jvmebpf.agent.probe.syscalls.SyscallTable;
@@ -13,6 +16,7 @@ import io.jvmebpf.agent.report.AgentInfo;
 import io.jvmebpf.agent.report.Overhead;
 import io.jvmebpf.agent.report.ProcessInfo;
 import io.jvmebpf.agent.report.ReportBuilder;
+import io.jvmebpf.agent.report.html.ReportPage;
 import io.jvmebpf.agent.report.Summary;
 import io.jvmebpf.agent.report.SummaryJsonWriter;
 import io.jvmebpf.agent.threads.ThreadRegistry;
@@ -32,6 +36,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -46,15 +51,20 @@ public final class AgentSession {
   private final JfrEvents jfr; // null when BPF is unavailable: nothing to name or join
   private final CodeSymbols symbols; // shared by the probes, closed after them
   private final BpfRunTimeSampler runTimeSampler; // null when off or refused
+  private final ProgressFile progress; // null without progress=
   private final long startupNs;
   private final long startupCpuNs;
   private final long startupRssBytes;
+  private final Instant startedAt = Instant.now();
   private boolean stopped;
+  private long pausedSinceNs; // 0 when not paused
+  private long pausedNs; // pauses that ended
 
   private AgentSession(
       AgentOptions options, AgentLog log, ThreadRegistry threads, Probes probes,
       JfrEvents jfr, CodeSymbols symbols, BpfRunTimeSampler runTimeSampler, long startupNs,
       long startupCpuNs, long startupRssBytes) {
+    this.progress = ProgressFile.start(options.progress(), probes::liveCounts, log);
     this.options = options;
     this.log = log;
     this.threads = threads;
@@ -149,17 +159,66 @@ public final class AgentSession {
     return startupNs / 1_000_000;
   }
 
-  /** Collects, writes {@code summary.json}, detaches everything. Idempotent; never throws. */
-  public synchronized Path stop() {
+  /**
+   * Detaches every probe's programs, which keep their maps and what they counted, until {@link
+   * #resume()}. Failures are thrown with the probe's name; the others are paused whatever one did.
+   */
+  public synchronized void pause() {
+    if (!stopped && pausedSinceNs == 0) {
+      pausedSinceNs = System.nanoTime();
+      probes.pause();
+    }
+  }
+
+  /**
+   * Attaches again what {@link #pause()} detached; when a probe cannot, the session stays paused
+   * (every probe detached again) and the failure is thrown.
+   */
+  public synchronized void resume() {
+    if (!stopped && pausedSinceNs != 0) {
+      probes.resume();
+      pausedNs += System.nanoTime() - pausedSinceNs;
+      pausedSinceNs = 0;
+    }
+  }
+
+  /** What {@code status} says of a running session. */
+  public record Status(Instant startedAt, boolean paused, long pausedNs, LiveCounts counts, Path out) {}
+
+  public synchronized Status status() {
+    return new Status(startedAt, pausedSinceNs != 0, pausedNsSoFar(), probes.liveCounts(), options.out().toAbsolutePath());
+  }
+
+  /** The pauses that ended, and the one under way until now. */
+  private long pausedNsSoFar() {
+    return pausedNs + (pausedSinceNs == 0 ? 0 : System.nanoTime() - pausedSinceNs);
+  }
+
+  /** See {@link #stop(Path)}: the report in the folder of the {@code out=} option. */
+  public Path stop() {
+    return stop(options.out());
+  }
+
+  /**
+   * Collects, writes {@code summary.json} and {@code report.html} into {@code out}, detaches
+   * everything. Idempotent; never throws.
+   *
+   * @return the {@code summary.json} written, or null when it could not be (said in one line)
+   */
+  public synchronized Path stop(Path out) {
     if (stopped) {
       return null;
     }
     stopped = true;
+    // Each closed once: in order below for the report, or in the finally if the report failed first.
+    JfrEvents jfrOpen = jfr;
+    BpfRunTimeSampler samplerOpen = runTimeSampler;
     try {
       // First, while the agent's threads are all still alive to be counted.
       long cpuNs = startupCpuNs + SelfOverhead.agentThreadsCpuNs();
       probes.quiesce();
       if (jfr != null) {
+        jfrOpen = null;
         jfr.close();
         if (jfr.failure() != null) {
           log.info("names of Java threads that ended before the report, and Java frames of CPU"
@@ -170,6 +229,7 @@ public final class AgentSession {
       ReportBuilder report = new ReportBuilder();
       probes.contribute(report);
       if (runTimeSampler != null) {
+        samplerOpen = null;
         runTimeSampler.close();
       }
       BpfUsage usage = probes.usage();
@@ -184,7 +244,7 @@ public final class AgentSession {
       Summary summary =
           new Summary(
               processInfo(),
-              new AgentInfo(version(), probes.featureLines(), overhead, report.dropped()),
+              new AgentInfo(version(), pausedNsSoFar(), probes.featureLines(), overhead, report.dropped()),
               report.cpuInfo(),
               report.offCpuInfo(),
               report.threads(threads),
@@ -192,27 +252,59 @@ public final class AgentSession {
               report.files(),
               report.networkInfo(),
               report.connections());
-      Path written = new SummaryJsonWriter().write(summary, options.out());
+      Path written = new SummaryJsonWriter().write(summary, out);
       for (ReportBuilder.ProfileFile profile : report.profiles()) {
-        writeProfile(profile);
+        writeProfile(profile, out);
       }
+      writePage(written, report.profiles(), out);
       log.info("report written to " + written.toAbsolutePath());
       return written;
     } catch (IOException | RuntimeException | LinkageError e) {
-      log.info("could not write the report to " + options.out().toAbsolutePath() + ": " + e);
+      log.info("could not write the report to " + out.toAbsolutePath() + ": " + e);
       return null;
     } finally {
+      release(jfrOpen, samplerOpen);
+    }
+  }
+
+  /**
+   * Ends a session that started no probe without a report: one that a later start replaces (see
+   * {@code AgentCore}). Idempotent; never throws.
+   */
+  public synchronized void discard() {
+    if (!stopped) {
+      stopped = true;
+      release(jfr, runTimeSampler);
+    }
+  }
+
+  /** Closes what is still open, each whatever the others did: no thread of the session survives. */
+  private void release(JfrEvents jfrOpen, BpfRunTimeSampler samplerOpen) {
+    try {
+      closeQuietly(progress); // first: it reads the probes' maps
+      closeQuietly(jfrOpen);
+      closeQuietly(samplerOpen);
       probes.close();
+    } finally {
       symbols.close(); // the JIT map's JVMTI environment: after every probe that names stacks
     }
   }
 
   /** One profile's files; a failure loses those files only, said in one line. */
-  private void writeProfile(ReportBuilder.ProfileFile profile) {
+  private void writeProfile(ReportBuilder.ProfileFile profile, Path out) {
     try {
-      ProfileFiles.write(profile.profile(), profile.kind(), profile.span(), options.out(), profile.baseName());
+      ProfileFiles.write(profile.profile(), profile.kind(), profile.span(), out, profile.baseName());
     } catch (IOException | RuntimeException e) {
-      log.info("could not write " + profile.baseName() + " profile files to " + options.out().toAbsolutePath() + ": " + e);
+      log.info("could not write " + profile.baseName() + " profile files to " + out.toAbsolutePath() + ": " + e);
+    }
+  }
+
+  /** {@code report.html}; a failure loses the page only, said in one line. */
+  private void writePage(Path summaryJson, List<ReportBuilder.ProfileFile> profiles, Path out) {
+    try {
+      ReportPage.write(summaryJson, profiles, out);
+    } catch (IOException | RuntimeException e) {
+      log.info("could not write report.html to " + out.toAbsolutePath() + ": " + e);
     }
   }
 

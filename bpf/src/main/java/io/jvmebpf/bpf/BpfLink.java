@@ -2,27 +2,40 @@ package io.jvmebpf.bpf;
 
 import java.lang.foreign.MemorySegment;
 
-/** An attachment of a program; closing it detaches the program. Idempotent. */
+/**
+ * An attachment of a program; closing it detaches the program and removes it from its object's
+ * links. Idempotent.
+ */
 public final class BpfLink implements AutoCloseable {
   private final String programName;
   private final MemorySegment handle;
+  private final BpfObject owner;
   private boolean destroyed;
 
-  BpfLink(String programName, MemorySegment handle) {
+  BpfLink(String programName, MemorySegment handle, BpfObject owner) {
     this.programName = programName;
     this.handle = handle;
+    this.owner = owner;
   }
 
   public String programName() {
     return programName;
   }
 
-  public boolean isAttached() {
+  public synchronized boolean isAttached() {
     return !destroyed;
   }
 
   @Override
-  public synchronized void close() {
+  public void close() {
+    try {
+      destroy();
+    } finally {
+      owner.unregister(this); // outside this link's lock: the object's is taken before a link's
+    }
+  }
+
+  private synchronized void destroy() {
     if (destroyed) {
       return;
     }

@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * A BPF ELF object ({@code struct bpf_object}): opened from bytes, configured (read-only globals,
@@ -143,16 +144,86 @@ public final class BpfObject implements AutoCloseable {
 
   /** Attaches every program by its section name ({@code raw_tp/...}, {@code tp_btf/...}, ...). */
   public List<BpfLink> attachAll() {
+    return attach(program -> true);
+  }
+
+  /**
+   * Attaches the programs whose names {@code which} accepts, each by its section name: all or none,
+   * so that a caller never runs with part of a probe attached (a failure detaches the links made
+   * here again and is thrown).
+   */
+  public List<BpfLink> attach(Predicate<String> which) {
     List<BpfLink> attached = new ArrayList<>();
-    for (BpfProgram p : programs()) {
-      attached.add(p.attach());
+    try {
+      for (BpfProgram p : programs()) {
+        if (which.test(p.name())) {
+          attached.add(p.attach());
+        }
+      }
+    } catch (RuntimeException e) {
+      attached.forEach(BpfObject::closeQuietly);
+      throw e;
     }
     return attached;
+  }
+
+  /**
+   * Detaches every program and forgets the links, keeping programs and maps loaded: the object
+   * takes no new data until attached again, and its maps keep what they hold.
+   */
+  public void detachAll() {
+    detach(program -> true);
+  }
+
+  /**
+   * Detaches the links of the programs whose names {@code which} accepts; the others stay attached.
+   * Every such link is closed whatever the others did; the first failure is thrown.
+   */
+  public void detach(Predicate<String> which) {
+    List<BpfLink> detaching = new ArrayList<>();
+    synchronized (this) {
+      for (BpfLink link : links) {
+        if (which.test(link.programName())) {
+          detaching.add(link);
+        }
+      }
+      links.removeAll(detaching);
+    }
+    // Outside the object's lock: a link's close takes the link's lock, then unregisters here.
+    BpfException first = null;
+    for (BpfLink link : detaching) {
+      try {
+        link.close();
+      } catch (BpfException e) {
+        first = first == null ? e : first;
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /** The links of this object's programs that are attached now. */
+  public synchronized List<BpfLink> links() {
+    return List.copyOf(links);
   }
 
   synchronized BpfLink register(BpfLink link) {
     links.add(link);
     return link;
+  }
+
+  /** A link closed by whoever holds it (a perf event's, closed with its CPU) leaves the list. */
+  synchronized void unregister(BpfLink link) {
+    links.remove(link);
+  }
+
+  private static void closeQuietly(BpfLink link) {
+    try {
+      link.close();
+    } catch (BpfException e) {
+      // the first failure, attaching, is the one thrown
+    }
   }
 
   void requireLoaded(String doing) {
@@ -168,18 +239,18 @@ public final class BpfObject implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    for (BpfLink link : links) {
-      try {
-        link.close();
-      } catch (BpfException e) {
-        // bpf_object__close below releases the program whatever this link's state.
+  public void close() {
+    List<BpfLink> attached;
+    synchronized (this) {
+      if (closed) {
+        return;
       }
+      closed = true;
+      attached = new ArrayList<>(links);
+      links.clear();
     }
+    // bpf_object__close below releases the programs whatever each link's state.
+    attached.forEach(BpfObject::closeQuietly);
     try {
       Libbpf.bpf_object__close.invokeExact(handle);
     } catch (Throwable t) {

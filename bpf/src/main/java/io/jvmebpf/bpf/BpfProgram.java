@@ -121,7 +121,7 @@ public final class BpfProgram {
   }
 
   private BpfLink linked(MemorySegment link) {
-    return object.register(new BpfLink(name, link));
+    return object.register(new BpfLink(name, link, object));
   }
 
   /** Run time and run count of a program, as the kernel's {@code BPF_ENABLE_STATS} counts them. */

@@ -2,6 +2,7 @@ package io.jvmebpf.bpf;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jvmebpf.bpf.testing.RequiresBpf;
@@ -10,6 +11,7 @@ import java.lang.foreign.Linker;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,6 +71,26 @@ class AttachKernelTest {
     assertTrue(samples[0] >= 100 && samples[0] <= 450, "samples " + samples[0]);
     spin(50);
     assertEquals(samples[0], object.map("counters").counter(PERF_SAMPLES), "sampling after detach");
+  }
+
+  /**
+   * A link closed by its holder leaves its object's list (a CPU probe's perf links, closed at each
+   * pause, would otherwise pile up there), and detach takes only the programs it names.
+   */
+  @Test
+  void aClosedLinkLeavesItsObjectAndDetachTakesOnlyTheProgramsNamed() throws Exception {
+    BpfLink uprobe = object.program("on_call")
+        .attachUprobe(false, (int) ProcessHandle.current().pid(), libcPath(), "getppid");
+    BpfLink perf = object.program("on_sample").attachPerfEvent(
+        PerfEvent.openSoftware(PerfEvent.PERF_COUNT_SW_TASK_CLOCK, NativeThreads.gettid(), -1, 1000));
+    assertEquals(2, object.links().size());
+    perf.close();
+    assertEquals(List.of(uprobe), object.links());
+    object.detach(name -> name.equals("on_sample"));
+    assertTrue(uprobe.isAttached(), "a program not named was detached");
+    object.detach(name -> name.equals("on_call"));
+    assertFalse(uprobe.isAttached());
+    assertEquals(List.of(), object.links());
   }
 
   private static void spin(long millis) {

@@ -19,6 +19,8 @@ import java.util.Set;
  * @param processes whether the processes the JVM starts are followed
  * @param files the per-file I/O probe's settings
  * @param net the network probe's settings
+ * @param progress a file the agent rewrites every second with its counts ({@code run}'s progress
+ *     line reads it), or null
  */
 public record AgentOptions(
     Path out,
@@ -32,7 +34,8 @@ public record AgentOptions(
     OffCpuOptions offCpu,
     boolean processes,
     FilesOptions files,
-    NetOptions net) {
+    NetOptions net,
+    Path progress) {
   public static final int DEFAULT_SYSCALL_PAIRS = 16_384;
   public static final int MAX_SYSCALL_PAIRS = 1 << 20;
 
@@ -50,6 +53,6 @@ public record AgentOptions(
     return new AgentOptions(
         Path.of("jvm-ebpf-report"), true, Set.of(), DEFAULT_SYSCALL_PAIRS, "stderr", false,
         BpfStatsMode.SAMPLED, CpuOptions.defaults(), OffCpuOptions.defaults(), true,
-        FilesOptions.defaults(), NetOptions.defaults());
+        FilesOptions.defaults(), NetOptions.defaults(), null);
   }
 }

@@ -53,6 +53,7 @@ public final class OptionsParser {
     boolean netOn = defaults.net().on();
     int netMax = defaults.net().max();
     long netJfrNs = defaults.net().jfrThresholdNs();
+    Path progress = defaults.progress();
     List<String> errors = new ArrayList<>();
     String listKey = null;
 
@@ -141,6 +142,13 @@ public final class OptionsParser {
             log = value;
           }
         }
+        case "progress" -> {
+          if (value.isEmpty()) {
+            errors.add("progress= needs a file path");
+          } else {
+            progress = Path.of(value);
+          }
+        }
         case "loglevel" -> {
           switch (value) {
             case "info" -> debug = false;
@@ -157,14 +165,14 @@ public final class OptionsParser {
           }
         }
         default -> errors.add("unknown option '" + key + "' (known: out, syscalls, syscalls.max, cpu, event, interval, rate, cpu.stacks, offcpu,"
-            + " offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net, net.max, net.jfr, log, loglevel, bpfstats)");
+            + " offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net, net.max, net.jfr, log, loglevel, bpfstats, progress)");
       }
     }
     return errors.isEmpty()
         ? new Valid(new AgentOptions(out, syscalls, Set.copyOf(filter), syscallPairs, log, debug, bpfStats,
             new CpuOptions(cpuOn, cpuEvent, intervalNs, rateHz, stacks),
             new OffCpuOptions(offCpuOn, offCpuMinNs, offCpuThreads, offCpuStacks), processes,
-            new FilesOptions(filesOn, filesMax), new NetOptions(netOn, netMax, netJfrNs)))
+            new FilesOptions(filesOn, filesMax), new NetOptions(netOn, netMax, netJfrNs), progress))
         : new Invalid(List.copyOf(errors));
   }
 

@@ -66,6 +66,58 @@ public abstract class BpfProbe implements Probe {
     object.attachAll();
   }
 
+  /**
+   * Detaches the programs that take data, keeping those {@link #keptWhilePaused} names; maps,
+   * rings and pollers stay.
+   */
+  @Override
+  public final void pause() {
+    BpfObject loaded = object;
+    if (loaded != null) {
+      detach(loaded);
+    }
+  }
+
+  /**
+   * Forgets what the pause made stale, then attaches again what {@link #pause()} detached: all of
+   * it or, thrown, none (the probe stays paused).
+   */
+  @Override
+  public final void resume() {
+    BpfObject loaded = object;
+    if (loaded != null) {
+      resuming(loaded);
+      reattach(loaded);
+    }
+  }
+
+  /**
+   * Whether {@code program} stays attached during a pause because it records that something
+   * ended (a close, a socket's free, a thread's or a process's exit): detached, the end would go
+   * unseen and the maps would keep an entry for what no longer exists, which what comes after the
+   * pause (a reused address, fd or tid) would then be summed into. By default none.
+   */
+  protected boolean keptWhilePaused(String program) {
+    return false;
+  }
+
+  /** Detaches for a pause: every program not {@link #keptWhilePaused kept}. */
+  protected void detach(BpfObject object) {
+    object.detach(program -> !keptWhilePaused(program));
+  }
+
+  /** Attaches again after a pause what {@link #detach} detached, all or none. */
+  protected void reattach(BpfObject object) {
+    object.attach(program -> !keptWhilePaused(program));
+  }
+
+  /**
+   * Before attaching again after a pause, the programs detached: forgets what the kernel kept of
+   * calls under way or things that ended unseen during the pause, so that nothing is measured
+   * across it.
+   */
+  protected void resuming(BpfObject object) {}
+
   /** Runs once everything is attached: open ring buffers, start pollers. */
   protected void started(BpfObject object, ProbeContext context) {}
 

@@ -36,6 +36,13 @@ public abstract class PolledBpfProbe extends BpfProbe {
     }, log);
   }
 
+  /** Runs {@code work} between the poller's rounds (from another thread: a command's). */
+  protected final void inRound(Runnable work) {
+    synchronized (round) {
+      work.run();
+    }
+  }
+
   /** Stops taking data, ends the poller, then reports under the round lock. */
   @Override
   public final void contribute(ReportBuilder report) {

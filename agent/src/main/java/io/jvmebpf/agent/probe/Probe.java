@@ -25,6 +25,23 @@ public interface Probe extends AutoCloseable {
    */
   default void quiesce() {}
 
+  /**
+   * Stops taking data while staying loaded, its maps holding what they counted so far (the
+   * {@code pause} command). Probes that take nothing from the kernel need do nothing.
+   */
+  default void pause() {}
+
+  /** Takes data again after {@link #pause()}. */
+  default void resume() {}
+
+  /**
+   * What the kernel counted so far, for {@code status}: cheap, read while the probe runs. None by
+   * default: a probe's losses are otherwise read at the report.
+   */
+  default LiveCounts liveCounts() {
+    return LiveCounts.NONE;
+  }
+
   /** Adds this probe's figures, and the events it could not hold, to the report. */
   void contribute(ReportBuilder report);
 

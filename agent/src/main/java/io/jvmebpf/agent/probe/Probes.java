@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -119,6 +120,57 @@ public final class Probes implements AutoCloseable {
         // its report may cover a little more time than the JVM's events; nothing worse
       }
     }
+  }
+
+  /** See {@link Probe#pause()}: every probe, each whatever the others did; the first failure is thrown. */
+  public void pause() {
+    eachRunning(Probe::pause);
+  }
+
+  /**
+   * See {@link Probe#resume()}: all or none. When one probe cannot attach again (it stays paused
+   * itself), those resumed before it are paused again and the failure is thrown, so that a
+   * session is either running or paused, never partly either.
+   */
+  public void resume() {
+    List<Probe> resumed = new ArrayList<>();
+    for (Probe probe : running) {
+      try {
+        probe.resume();
+        resumed.add(probe);
+      } catch (RuntimeException e) {
+        for (Probe again : resumed) {
+          try {
+            again.pause();
+          } catch (RuntimeException ignored) {
+            // the first failure is the one said; this probe's own pause failing leaves it taking data
+          }
+        }
+        throw new IllegalStateException(probe.name() + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private void eachRunning(Consumer<Probe> action) {
+    RuntimeException first = null;
+    for (Probe probe : running) {
+      try {
+        action.accept(probe);
+      } catch (RuntimeException e) {
+        first = first == null ? new IllegalStateException(probe.name() + ": " + e.getMessage(), e) : first;
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  public LiveCounts liveCounts() {
+    LiveCounts total = LiveCounts.NONE;
+    for (Probe probe : running) {
+      total = total.plus(probe.liveCounts());
+    }
+    return total;
   }
 
   /** Each probe's figures; one that fails says so in its feature line, the others report on. */

@@ -68,6 +68,7 @@ public final class SummaryJsonWriter {
   private static void writeAgent(JsonGenerator json, AgentInfo agent) throws IOException {
     json.writeObjectFieldStart("agent");
     json.writeStringField("version", agent.version());
+    json.writeNumberField("pausedNs", agent.pausedNs());
     json.writeObjectFieldStart("features");
     for (Map.Entry<String, String> feature : agent.features().entrySet()) {
       json.writeStringField(feature.getKey(), feature.getValue());

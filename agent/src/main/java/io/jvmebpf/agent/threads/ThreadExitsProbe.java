@@ -40,6 +40,12 @@ public final class ThreadExitsProbe extends PolledBpfProbe {
     requireSize(object.map("lost_exits"), 4, 8);
   }
 
+  /** Its one program records exits: a pause would lose the names of threads that end in it. */
+  @Override
+  protected boolean keptWhilePaused(String program) {
+    return true;
+  }
+
   @Override
   protected long configSize() {
     return ProcessScope.BYTES; // struct threads_config

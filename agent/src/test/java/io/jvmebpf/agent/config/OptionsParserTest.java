@@ -54,7 +54,7 @@ class OptionsParserTest {
         List.of(
             "unknown option 'bogus' (known: out, syscalls, syscalls.max, cpu, event, interval, rate,"
                 + " cpu.stacks, offcpu, offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net,"
-                + " net.max, net.jfr, log, loglevel, bpfstats)",
+                + " net.max, net.jfr, log, loglevel, bpfstats, progress)",
             "syscalls=: 'wrte' is not a syscall of this architecture",
             "loglevel=loud is not one of info, debug",
             "out= needs a folder",

@@ -28,7 +28,7 @@ class SummaryJsonWriterTest {
     Summary summary =
         new Summary(
             new ProcessInfo(42, "OpenJDK 64-Bit Server VM 25", "6.18", Instant.parse("2026-11-26T05:00:00Z"), 1500),
-            new AgentInfo("1.2.3", features, new Overhead(10, 20, null, null, 40, 5), Map.of("syscalls.statsMapFull", 0L)),
+            new AgentInfo("1.2.3", 1_500_000_000L, features, new Overhead(10, 20, null, null, 40, 5), Map.of("syscalls.statsMapFull", 0L)),
             new CpuInfo("cpu", 10_000_000, 2, 300, 0.9, 0.25, false),
             new OffCpuInfo(10_000_000, 40, 3, 0.75),
             List.of(
@@ -70,6 +70,7 @@ class SummaryJsonWriterTest {
     assertEquals("2026-11-26T05:00:00Z", json.at("/process/startedAt").asText());
     assertEquals(1500, json.at("/process/durationMs").asLong());
     assertEquals("1.2.3", json.at("/agent/version").asText());
+    assertEquals(1_500_000_000L, json.at("/agent/pausedNs").asLong());
     assertEquals(List.of("syscalls", "cpu"), fieldNames(json.at("/agent/features")));
     assertEquals("off: not yet", json.at("/agent/features/cpu").asText());
     assertEquals(List.of("cpuNs", "rssBytes", "bpfRunNs", "bpfRunCount", "bpfMapBytes", "startupMs"),
@@ -143,7 +144,7 @@ class SummaryJsonWriterTest {
   void filesAndNetworkAreLeftOutWhenTheirProbesDidNotRun() throws Exception {
     Summary summary = new Summary(
         new ProcessInfo(1, "jvm", "6.18", Instant.EPOCH, 1),
-        new AgentInfo("1", Map.of(), new Overhead(0, 0, null, null, 0, 0), Map.of()), null, null, List.of(),
+        new AgentInfo("1", 0, Map.of(), new Overhead(0, 0, null, null, 0, 0), Map.of()), null, null, List.of(),
         List.of(), null, null, null);
     JsonNode json = new ObjectMapper().readTree(new SummaryJsonWriter().write(summary, folder).toFile());
     assertFalse(json.has("files"));

@@ -9,6 +9,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import io.jvmebpf.agent.config.CpuOptions;
 import io.jvmebpf.agent.jvm.DiagnosticCommands;
 import io.jvmebpf.agent.probe.EventRing;
+import io.jvmebpf.agent.probe.LiveCounts;
 import io.jvmebpf.agent.probe.PolledBpfProbe;
 import io.jvmebpf.agent.probe.ProbeContext;
 import io.jvmebpf.agent.report.CpuInfo;
@@ -229,6 +230,26 @@ public final class CpuProbe extends PolledBpfProbe {
     resolver.forget(drained);
     joined.forget(drained);
     epochsDrained++;
+  }
+
+  @Override
+  protected void detach(BpfObject object) {
+    sampling.pause();
+  }
+
+  @Override
+  protected void reattach(BpfObject object) {
+    sampling.resume();
+  }
+
+  @Override
+  public LiveCounts liveCounts() {
+    BpfObject loaded = object();
+    if (loaded == null) {
+      return LiveCounts.NONE;
+    }
+    BpfMap counters = loaded.map("counters");
+    return new LiveCounts(counters.counter(SAMPLES), losses() + counters.counter(EVENTS_LOST));
   }
 
   /** CPUs with a sampling event now, and events closed because their CPU went offline. */

@@ -34,6 +34,7 @@ final class PerfSampling implements AutoCloseable {
   private int cpusSampled; // the most at once, kept past close for the report
   private int offlined;
   private boolean closed;
+  private boolean paused;
   private String fallback; // why the event asked for is not the one sampled, or null // by the report's thread while the poller may rescan: all synchronized
 
   PerfSampling(BpfProgram program, CpuOptions options, AgentLog log) {
@@ -71,7 +72,7 @@ final class PerfSampling implements AutoCloseable {
 
   /** Follows CPUs that went offline or came online since; cheap enough to call every second. */
   synchronized void rescan() {
-    if (closed) {
+    if (closed || paused) {
       return;
     }
     BitSet online = onlineCpus();
@@ -157,6 +158,27 @@ final class PerfSampling implements AutoCloseable {
       cpus.set(0, Runtime.getRuntime().availableProcessors());
     }
     return cpus;
+  }
+
+  /** Closes every CPU's event until {@link #resume()}; rescans leave them closed meanwhile. */
+  synchronized void pause() {
+    paused = true;
+    links.values().forEach(Closeables::closeQuietly);
+    links.clear();
+  }
+
+  /**
+   * Opens an event on every online CPU again, as a rescan does; fails, still paused, when not one
+   * CPU could be sampled (CPUs that fail alone are retried each rescan, as at the start).
+   */
+  synchronized void resume() {
+    paused = false;
+    rescan();
+    if (links.isEmpty()) {
+      paused = true;
+      throw new BpfException(0, "no CPU could be sampled again (" + failed.cardinality()
+          + " perf events would not open; the JVM's log at loglevel=debug says why)");
+    }
   }
 
   @Override

@@ -18,7 +18,9 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -83,6 +85,36 @@ public final class FilesProbe extends BpfProbe {
     requireSize(object.map("io"), KEY.byteSize(), IO.byteSize());
     requireSize(object.map("paths"), JAVA_LONG.byteSize(), PATH_MAX);
     requireSize(object.map("fd_closes"), JAVA_INT.byteSize(), JAVA_INT.byteSize());
+  }
+
+  /**
+   * A call entered before the pause and ended in it would otherwise be measured across it. And
+   * closes are seen in {@code sys_enter}, detached during a pause: an fd closed then and its
+   * number reused by an open also unseen would be summed into the closed file. So every fd seen
+   * opened is forgotten, as a close does, and its closes counted one more: after the pause it is
+   * a new life of its number, named from /proc now (the file open at the resume) or at the report.
+   */
+  @Override
+  protected void resuming(BpfObject object) {
+    object.map("calls").clear();
+    BpfMap fds = object.map("fds");
+    BpfMap closes = object.map("fd_closes");
+    List<Integer> seenOpened = new ArrayList<>();
+    fds.forEach((key, value) -> seenOpened.add(key.get(JAVA_INT, 0)));
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment key = arena.allocate(JAVA_INT);
+      MemorySegment count = arena.allocate(JAVA_INT);
+      for (int fd : seenOpened) {
+        key.set(JAVA_INT, 0, fd);
+        fds.delete(key);
+        if (fd >= 0 && fd < FD_LIMIT && closes.lookup(key, count)) {
+          int generation = count.get(JAVA_INT, 0) + 1;
+          count.set(JAVA_INT, 0, generation);
+          closes.update(key, count);
+          fdNames.atResume(fd, generation);
+        }
+      }
+    }
   }
 
   @Override

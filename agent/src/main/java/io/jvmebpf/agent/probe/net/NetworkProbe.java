@@ -66,6 +66,17 @@ public final class NetworkProbe extends PolledBpfProbe {
     return "net";
   }
 
+  /**
+   * State changes and the socket's free stay attached: connections are keyed by the socket's
+   * address, so a socket freed unseen would leave an entry that a new socket at that address
+   * would be summed into. So a pause still sees connections open and close; the bytes, calls,
+   * retransmits and resets of its time are not counted.
+   */
+  @Override
+  protected boolean keptWhilePaused(String program) {
+    return program.equals("on_state") || program.equals("on_destroy");
+  }
+
   @Override
   protected long configSize() {
     return ProcessScope.BYTES; // struct net_config

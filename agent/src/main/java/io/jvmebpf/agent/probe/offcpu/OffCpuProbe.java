@@ -6,7 +6,6 @@ import static io.jvmebpf.agent.stacks.StackLayouts.STACK_BYTES;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import io.jvmebpf.agent.Closeables;
 import io.jvmebpf.agent.config.OffCpuOptions;
 import io.jvmebpf.agent.probe.PolledBpfProbe;
 import io.jvmebpf.agent.probe.EventRing;
@@ -18,7 +17,6 @@ import io.jvmebpf.agent.report.profile.ProfileKind;
 import io.jvmebpf.agent.report.profile.ProfileSpan;
 import io.jvmebpf.agent.stacks.JavaBlockIndex;
 import io.jvmebpf.agent.stacks.StackResolver;
-import io.jvmebpf.bpf.BpfLink;
 import io.jvmebpf.bpf.BpfMap;
 import io.jvmebpf.bpf.BpfObject;
 import io.jvmebpf.bpf.KernelRelease;
@@ -27,8 +25,11 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Follows the JVM's threads through the scheduler with {@code offcpu.bpf.c}: the kernel sums each
@@ -61,8 +62,8 @@ public final class OffCpuProbe extends PolledBpfProbe {
   private RingBuffer events;
   private int rounds;
   private ProfileSpan.Start started;
-  private List<BpfLink> links;
-  private volatile long detachedAtNs; // 0 while attached
+  private volatile long detachedAtNs; // 0 until quiesced for the report
+  private long pausedAtNs; // when the last pause began
 
   /** @param syscalls names the syscalls threads blocked in */
   public OffCpuProbe(OffCpuOptions options, SyscallTable syscalls) {
@@ -159,10 +160,18 @@ public final class OffCpuProbe extends PolledBpfProbe {
 
   /** Moves ended threads' accounts out of the kernel's map, which then holds live threads only. */
   private void readEndedThreads() {
+    readThreads(value -> value.get(JAVA_INT, THREAD_PHASE) == ENDED, 0);
+  }
+
+  /**
+   * Moves the accounts {@code ended} picks out of the kernel's map into {@link #ended}, each
+   * closed at its end, or at {@code endNs} when the kernel did not see it end.
+   */
+  private void readThreads(Predicate<MemorySegment> ended, long endNs) {
     BpfMap threads = object().map("threads");
     List<Integer> done = new ArrayList<>(); // kernel tids
     threads.forEach((key, value) -> {
-      if (value.get(JAVA_INT, THREAD_PHASE) == ENDED) {
+      if (ended.test(value)) {
         done.add(key.get(JAVA_INT, 0));
       }
     });
@@ -172,24 +181,43 @@ public final class OffCpuProbe extends PolledBpfProbe {
       for (int kernelTid : done) {
         key.set(JAVA_INT, 0, kernelTid);
         // Read again just before: a new thread may have taken the tid since (tids are reused).
-        if (!threads.lookup(key, value) || value.get(JAVA_INT, THREAD_PHASE) != ENDED) {
+        if (!threads.lookup(key, value) || !ended.test(value)) {
           continue;
         }
         threads.delete(key);
         int tid = value.get(JAVA_INT, THREAD_KEY + KEY_TID);
-        if (ended.size() >= MAX_ENDED_THREADS && !ended.containsKey(tid)) {
+        if (this.ended.size() >= MAX_ENDED_THREADS && !this.ended.containsKey(tid)) {
           endedDropped++;
         } else {
-          ended.merge(tid, ThreadTime.read(value, 0, started.monotonicNanos()), ThreadTime::plus);
+          this.ended.merge(tid, ThreadTime.read(value, endNs, started.monotonicNanos()).endedBy(endNs),
+              ThreadTime::plus);
         }
       }
     }
   }
 
-  /** Attached by name, and the links kept: {@link #quiesce()} detaches them before the report. */
+  /** Notes when the pause began: threads that end in it are ended then (see {@link #resuming}). */
   @Override
-  protected void attach(BpfObject object, ProbeContext context) {
-    links = object.attachAll();
+  protected void detach(BpfObject object) {
+    super.detach(object);
+    pausedAtNs = System.nanoTime();
+  }
+
+  /**
+   * A thread's end is its last switch-out, which a pause does not see: the entries of threads
+   * that ended during it (no longer in /proc/self/task) are read out as ended at the pause's
+   * start and deleted, so that no dead thread accrues the time since, nor passes it on to a new
+   * thread that gets its tid.
+   */
+  @Override
+  protected void resuming(BpfObject object) {
+    inRound(() -> {
+      Set<Integer> alive = new HashSet<>(ProcessTasks.tids());
+      if (alive.isEmpty()) {
+        return; // no /proc: the entries stay, as before the pause
+      }
+      readThreads(value -> !alive.contains(value.get(JAVA_INT, THREAD_KEY + KEY_TID)), pausedAtNs);
+    });
   }
 
   /**
@@ -198,8 +226,9 @@ public final class OffCpuProbe extends PolledBpfProbe {
    */
   @Override
   public void quiesce() {
-    if (links != null && detachedAtNs == 0) {
-      links.forEach(Closeables::closeQuietly);
+    BpfObject loaded = object();
+    if (loaded != null && detachedAtNs == 0) {
+      loaded.detachAll();
       detachedAtNs = System.nanoTime();
     }
   }

@@ -37,6 +37,12 @@ record ThreadTime(long wallNs, long onCpuNs, long runQueueNs, long offCpuNs, lon
         first == agentStartNs ? 0 : first, phase == ENDED ? end : 0);
   }
 
+  /** This account ended at {@code endNs} if the kernel did not see it end (0: it lives on). */
+  ThreadTime endedBy(long endNs) {
+    return this.endNs != 0 || endNs == 0 ? this
+        : new ThreadTime(wallNs, onCpuNs, runQueueNs, offCpuNs, runQueueLog2, startNs, endNs);
+  }
+
   /** A thread the kernel saw no transition of from {@code firstNs} to {@code nowNs}: blocked. */
   static ThreadTime blockedThroughout(long firstNs, long nowNs) {
     return new ThreadTime(nowNs - firstNs, 0, 0, nowNs - firstNs, new long[RUN_QUEUE_BUCKETS], 0, 0);

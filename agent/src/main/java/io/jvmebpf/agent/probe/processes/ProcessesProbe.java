@@ -63,6 +63,15 @@ public final class ProcessesProbe extends PolledBpfProbe {
     return "processes";
   }
 
+  /**
+   * Every program stays: they record a child's life (fork, exec, exit), and a child that exited
+   * unseen would stay in {@code children} as running, a slot lost until the report.
+   */
+  @Override
+  protected boolean keptWhilePaused(String program) {
+    return true;
+  }
+
   @Override
   protected long configSize() {
     return ProcessScope.BYTES; // struct processes_config

@@ -68,6 +68,12 @@ public final class SyscallProbe extends BpfProbe {
     requireSize(object.map("stats"), KEY.byteSize(), STATS.byteSize());
   }
 
+  /** A call entered before the pause and ended in it would otherwise be measured across it. */
+  @Override
+  protected void resuming(BpfObject object) {
+    object.map("inflight").clear();
+  }
+
   @Override
   protected long configSize() {
     return CONFIG.byteSize();

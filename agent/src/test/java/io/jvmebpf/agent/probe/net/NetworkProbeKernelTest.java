@@ -111,6 +111,62 @@ class NetworkProbeKernelTest {
     }
   }
 
+  /**
+   * A pause keeps the programs that see a connection end: one closed during it is reported
+   * closed, and a new one after the resume (its socket may well take the freed one's address,
+   * which keys the kernel's entry) is its own entry with its own bytes.
+   */
+  @Test
+  void aConnectionClosedDuringAPauseEndsAndTheNextOneIsItsOwn() throws Exception {
+    ReportBuilder report = new ReportBuilder();
+    NetworkProbe probe = new NetworkProbe(NetOptions.defaults());
+    try (probe; ThisJvm jvm = ThisJvm.context(new ThreadRegistry())) {
+      probe.start(jvm.context());
+      ServerSocket server = listen();
+      Socket before = new Socket(LOOPBACK, server.getLocalPort());
+      Socket beforeAccepted = server.accept();
+      before.getOutputStream().write(new byte[1_000]);
+      beforeAccepted.getInputStream().readNBytes(1_000);
+      int beforePort = before.getLocalPort();
+
+      probe.pause();
+      before.getOutputStream().write(new byte[50]); // not counted: paused
+      beforeAccepted.getInputStream().readNBytes(50);
+      before.close();
+      beforeAccepted.close();
+      waitForClose();
+      probe.resume();
+
+      int[] afterPort = new int[1];
+      for (int i = 0; i < 20; i++) { // several: one is likely to get a freed socket's address
+        try (Socket after = new Socket(LOOPBACK, server.getLocalPort()); Socket accepted = server.accept()) {
+          after.getOutputStream().write(new byte[2_000 + i]);
+          accepted.getInputStream().readNBytes(2_000 + i);
+          afterPort[0] = after.getLocalPort();
+        }
+      }
+      server.close();
+      waitForClose();
+      probe.contribute(report);
+
+      List<Connection> connections = tcp(report);
+      Connection closed = only(connections, c -> c.local().port() == beforePort);
+      assertEquals(1_000, closed.bytesSent(), closed.toString());
+      assertEquals("closed", closed.state(), closed.toString());
+      assertNotNull(closed.endedAt(), closed.toString());
+      Connection accepted = only(connections, c -> c.remote().port() == beforePort);
+      assertEquals(1_000, accepted.bytesReceived(), accepted.toString());
+      assertEquals("closed", accepted.state(), accepted.toString());
+      Connection last = only(connections, c -> c.local().port() == afterPort[0]);
+      assertEquals(2_019, last.bytesSent(), last.toString());
+      assertEquals("connect", last.origin(), last.toString());
+      assertEquals(42, connections.size(), "each connection its own entry: " + connections);
+      for (Connection c : connections) {
+        assertEquals("closed", c.state(), c.toString());
+      }
+    }
+  }
+
   @Test
   void aHundredShortConnectionsEachWithItsOwnByteCount() throws Exception {
     Map<Integer, Long> sentByPort = new HashMap<>();

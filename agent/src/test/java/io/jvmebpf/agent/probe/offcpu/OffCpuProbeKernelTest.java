@@ -128,6 +128,49 @@ class OffCpuProbeKernelTest {
     }
   }
 
+  /**
+   * A thread that ends during a pause is not seen to end (its last switch-out is not traced): the
+   * resume reads it out as ended at the pause's start, so it does not accrue the time since.
+   */
+  @Test
+  void aThreadThatEndsDuringAPauseEndsAtThePause() throws Exception {
+    ThreadRegistry registry = new ThreadRegistry();
+    OffCpuProbe probe = new OffCpuProbe(OffCpuOptions.defaults(), SyscallTable.forThisMachine());
+    ReportBuilder report = new ReportBuilder();
+    int[] tid = new int[1];
+    long startedNs;
+    long pausedNs;
+    try (ThisJvm jvm = ThisJvm.context(registry); probe) {
+      probe.start(jvm.context());
+      CountDownLatch release = new CountDownLatch(1);
+      startedNs = System.nanoTime();
+      Thread ender = new Thread(() -> {
+        tid[0] = currentTid();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+      }, "ender");
+      ender.start();
+      Thread.sleep(200);
+      probe.pause();
+      pausedNs = System.nanoTime();
+      release.countDown();
+      ender.join();
+      Thread.sleep(500); // until the kernel has freed the task: gone from /proc/self/task
+      probe.resume();
+      Thread.sleep(300);
+      probe.contribute(report);
+    }
+    TimeSummary ender = time(report, registry, tid[0]);
+    System.out.printf("ender: %.1f ms of wall time, %.1f ms from its start to the pause%n",
+        ender.wallNs() / 1e6, (pausedNs - startedNs) / 1e6);
+    assertTrue(ender.wallNs() <= pausedNs - startedNs, "ender accrued time past the pause: " + ender);
+    assertTrue(ender.endedAt() != null, "ender is not said to have ended: " + ender);
+    assertEquals(ender.wallNs(), ender.onCpuNs() + ender.runQueueNs() + ender.offCpuNs(), ender.toString());
+  }
+
   private static TimeSummary time(ReportBuilder report, ThreadRegistry registry, int tid) {
     return report.threads(registry).stream().filter(t -> t.tid() == tid).findFirst()
         .orElseThrow(() -> new AssertionError("no thread " + tid + " in the report")).time();

@@ -74,6 +74,40 @@ class SyscallProbeKernelTest {
     assertEquals(FAILING_GETPGIDS, report.dropped().get("syscalls.statsMapFull"));
   }
 
+  @Test
+  void whilePausedNothingIsCountedAndAfterResumeEverything() throws Exception {
+    ThreadRegistry registry = new ThreadRegistry();
+    ReportBuilder report = new ReportBuilder();
+    SyscallProbe probe = new SyscallProbe(TABLE, Set.of("getppid"), AgentOptions.DEFAULT_SYSCALL_PAIRS);
+    try (probe; ThisJvm jvm = ThisJvm.context(registry)) {
+      probe.start(jvm.context());
+      int[] tid = new int[1];
+      Thread worker = new Thread(() -> {
+        tid[0] = gettid();
+        getppid(GETPPID_CALLS);
+        probe.pause();
+        getppid(500); // not counted
+        probe.resume();
+        getppid(GETPPID_CALLS);
+      }, "syscaller");
+      worker.start();
+      worker.join();
+      probe.contribute(report);
+      ThreadSummary thread = report.threads(registry).stream().filter(t -> t.tid() == tid[0]).findFirst().orElseThrow();
+      assertEquals(2 * GETPPID_CALLS, find(thread, "getppid").count(), thread.toString());
+    }
+  }
+
+  private static void getppid(int calls) {
+    try {
+      for (int i = 0; i < calls; i++) {
+        int unused = (int) GETPPID.invokeExact();
+      }
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
   private static ThreadSummary runTraced(Set<String> filter) throws Exception {
     ReportBuilder report = new ReportBuilder();
     ThreadSummary thread =
