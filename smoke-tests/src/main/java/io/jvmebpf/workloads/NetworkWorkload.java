@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import jdk.jfr.FlightRecorder;
 
 /**
  * Known answers for the network probe, over loopback, all in this JVM:
@@ -18,7 +19,7 @@ import java.net.Socket;
  *       sending i × 1,000 bytes, which a thread named {@code net-echo} sends back;
  *   <li>a thread named {@code net-refused} connects to a port nobody listens on.
  * </ul>
- * It starts after a second. With the argument {@code one}, only the 10 MiB connection. Prints
+ * It starts once the JVM's flight recorder runs (or after a second without one). With the argument {@code one}, only the 10 MiB connection. Prints
  * {@code client-port P} (the 10 MiB connection's local port), {@code server-port P},
  * {@code refused-port P}, then {@code done}, and exits 300 ms later.
  */
@@ -30,7 +31,7 @@ public final class NetworkWorkload {
   private NetworkWorkload() {}
 
   public static void main(String[] args) throws Exception {
-    Thread.sleep(1_000); // JFR, whose socket events name each connection's Java code, starts meanwhile
+    awaitJfr();
     try (ServerSocket server = new ServerSocket(0, 128, LOOPBACK); ServerSocket echo = new ServerSocket(0, 128, LOOPBACK)) {
       Thread serving = new Thread(() -> drain(server), "net-server");
       serving.start();
@@ -42,6 +43,7 @@ public final class NetworkWorkload {
       if (args.length > 0 && args[0].equals("one")) {
         System.out.println("client-port " + clientPort[0]);
         System.out.println("done");
+        Thread.sleep(300);
         return;
       }
 
@@ -65,6 +67,18 @@ public final class NetworkWorkload {
     }
     System.out.println("done");
     Thread.sleep(300);
+  }
+
+  /**
+   * Until the JVM's flight recorder runs (the agent starts it in the background; its socket events
+   * name each connection's Java code), at most 10 s, and a moment more; then a second without one.
+   */
+  private static void awaitJfr() throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!FlightRecorder.isInitialized() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    Thread.sleep(FlightRecorder.isInitialized() ? 500 : 1_000);
   }
 
   private static void drain(ServerSocket server) {

@@ -36,7 +36,9 @@ class NetworkIT {
     int clientPort = printed(run, "client-port");
     int serverPort = printed(run, "server-port");
 
-    JsonNode client = only(tcp, c -> c.at("/local/port").asInt() == clientPort);
+    // Both ends: a later connection may get the same ephemeral port once this one is closed.
+    JsonNode client = only(tcp, c -> c.at("/local/port").asInt() == clientPort
+        && c.at("/remote/port").asInt() == serverPort);
     System.out.println("NetworkIT client: " + client);
     assertEquals("connect", client.path("origin").asText());
     assertEquals("net-client", client.path("thread").asText());
@@ -46,7 +48,8 @@ class NetworkIT {
     assertEquals("closed", client.path("state").asText());
     assertTrue(client.path("javaStack").toString().contains("io.jvmebpf.workloads.NetworkWorkload.send"),
         client.toString());
-    JsonNode server = only(tcp, c -> c.at("/remote/port").asInt() == clientPort);
+    JsonNode server = only(tcp, c -> c.at("/remote/port").asInt() == clientPort
+        && c.at("/local/port").asInt() == serverPort);
     assertEquals("accept", server.path("origin").asText());
     assertEquals("net-server", server.path("thread").asText());
     assertEquals(TEN_MIB, server.path("bytesReceived").asLong());
@@ -69,7 +72,8 @@ class NetworkIT {
     }
 
     int refusedPort = printed(run, "refused-port");
-    JsonNode refused = only(tcp, c -> c.at("/remote/port").asInt() == refusedPort);
+    JsonNode refused = only(tcp, c -> c.at("/remote/port").asInt() == refusedPort
+        && c.path("origin").asText().equals("connect"));
     assertEquals("refused", refused.path("state").asText(), refused.toString());
     assertEquals("net-refused", refused.path("thread").asText());
     assertEquals(0, summary.root().at("/network/other/connections").asLong(-1));

@@ -113,7 +113,10 @@ class OffCpuIT {
     long queued = Summary.required(idle, "runQueueNs").asLong();
     System.out.printf("idle: run queue %.3f ms, off-CPU %.1f ms%n",
         queued / 1e6, Summary.required(idle, "offCpuNs").asLong() / 1e6);
-    assertTrue(queued < 5 * MS, "idle queued " + queued + " ns: " + idle);
+    // Each of its few wake-ups may wait up to a scheduler slice for a spinner's CPU (one CI run:
+    // 7 waits, two of 1-4 ms): bounded by its share of its wall time, a hundredth of the spinners'.
+    long idleWall = Summary.required(idle, "wallNs").asLong();
+    assertTrue(queued < idleWall / 100, "idle queued " + queued + " ns: " + idle);
   }
 
   /**

@@ -16,7 +16,7 @@ public record NetOptions(boolean on, int max, long jfrThresholdNs) {
   public static final int MAX_MAX = 1 << 20;
   /**
    * Off: once these events are on, JFR times every socket read and write whatever the threshold,
-   * which cost 1 KiB loopback writes a third of their throughput (bench/net-overhead).
+   * 0.1 to 0.3 us per call on top of the probe's own 0.3 us (bench/net-overhead, docs/OVERHEAD.md).
    */
   public static final long JFR_OFF = -1;
 
