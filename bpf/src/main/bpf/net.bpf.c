@@ -107,9 +107,17 @@ static __always_inline void read_ends(struct sock *sk, struct connection *c)
 	}
 }
 
-static __always_inline void read_rtt(struct sock *sk, struct connection *c)
+/*
+ * What TCP keeps of the connection itself: its smoothed RTT, and its count of segments sent again,
+ * which is the kernel's own (RetransSegs counts the same way): a retransmitted skb can carry
+ * several segments, and a retransmit can fail.
+ */
+static __always_inline void read_tcp(struct sock *sk, struct connection *c)
 {
-	c->srtt_us = BPF_CORE_READ((struct tcp_sock *)sk, srtt_us) >> 3;
+	struct tcp_sock *tcp = (struct tcp_sock *)sk;
+
+	c->srtt_us = BPF_CORE_READ(tcp, srtt_us) >> 3;
+	c->retransmits = BPF_CORE_READ(tcp, total_retrans);
 }
 
 static __always_inline bool is_inet(struct sock *sk)
@@ -268,7 +276,7 @@ int on_state(__u64 *ctx)
 		return 0;
 	c->state = newstate;
 	read_ends(sk, c);
-	read_rtt(sk, c);
+	read_tcp(sk, c);
 	if (newstate == TCP_CLOSE) {
 		c->last_state = oldstate;
 		c->end_ns = bpf_ktime_get_ns();
@@ -289,6 +297,7 @@ int on_destroy(__u64 *ctx)
 
 	if (!c)
 		return 0;
+	read_tcp((struct sock *)ctx[0], c);
 	if (!c->end_ns) { // freed without passing CLOSE
 		c->last_state = c->state;
 		c->state = TCP_CLOSE;
@@ -389,7 +398,7 @@ static __always_inline void count_bytes(void *ctx, struct sock *sk, int ret, boo
 		__sync_fetch_and_add(&c->bytes_received, ret);
 		__sync_fetch_and_add(&c->receives, 1);
 	}
-	read_rtt(sk, c);
+	read_tcp(sk, c);
 }
 
 /* args: (struct sock *sk, int ret, int flags): what sendmsg returned, for every socket write. */
@@ -408,15 +417,19 @@ int on_receive(__u64 *ctx)
 	return 0;
 }
 
-/* args: (const struct sock *sk, const struct sk_buff *skb[, int err]); often in softirq. */
+/*
+ * args: (const struct sock *sk, const struct sk_buff *skb[, int err]); often in softirq. The count
+ * is TCP's own, read again here so that an open connection's is current at the report.
+ */
 SEC("tp_btf/tcp_retransmit_skb")
 int on_retransmit(__u64 *ctx)
 {
+	struct sock *sk = (struct sock *)ctx[0];
 	__u64 key = ctx[0];
 	struct connection *c = bpf_map_lookup_elem(&connections, &key);
 
 	if (c)
-		__sync_fetch_and_add(&c->retransmits, 1);
+		read_tcp(sk, c);
 	return 0;
 }
 

@@ -29,7 +29,7 @@ enum net_origin {
 /*
  * A TCP connection of the JVM, in `connections` under its socket's address while it lives, then
  * sent whole through `closed` when its socket is freed. The counters are added to from several
- * CPUs at once (a sender, a receiver, softirq's retransmits), hence atomically.
+ * CPUs at once (a sender and a receiver), hence atomically.
  */
 struct connection {
 	__u64 sk;		/* the socket's kernel address: the key */
@@ -40,7 +40,7 @@ struct connection {
 	__u64 user_stack;	/* stacks.h id: where `tid` was when it connected or first used it */
 	__u32 sends;		/* calls that sent at least a byte */
 	__u32 receives;		/* calls that received at least a byte */
-	__u32 retransmits;	/* segments */
+	__u32 retransmits;	/* segments sent again: TCP's own count (tcp_sock.total_retrans) */
 	__u32 resets_sent;
 	__u32 resets_received;
 	__u32 srtt_us;		/* smoothed round-trip time at the last state change or use */
