@@ -4,6 +4,7 @@ import static io.jvmebpf.agent.Closeables.closeQuietly;
 
 import io.jvmebpf.agent.config.AgentOptions;
 import io.jvmebpf.agent.log.AgentLog;
+import io.jvmebpf.agent.memory.MemorySampler;
 import io.jvmebpf.agent.overhead.BpfRunTimeSampler;
 import io.jvmebpf.agent.overhead.SelfOverhead;
 import io.jvmebpf.agent.probe.BpfUsage;
@@ -13,6 +14,7 @@ import io.jvmebpf.agent.probe.ProbeContext;
 import io.jvmebpf.agent.probe.Probes;
 import io.jvmebpf.agent.probe.syscalls.SyscallTable;
 import io.jvmebpf.agent.report.AgentInfo;
+import io.jvmebpf.agent.report.MemoryTimeline;
 import io.jvmebpf.agent.report.Overhead;
 import io.jvmebpf.agent.report.ProcessInfo;
 import io.jvmebpf.agent.report.ReportBuilder;
@@ -52,6 +54,7 @@ public final class AgentSession {
   private final CodeSymbols symbols; // shared by the probes, closed after them
   private final BpfRunTimeSampler runTimeSampler; // null when off or refused
   private final ProgressFile progress; // null without progress=
+  private final MemorySampler memory; // null when /proc could not be read
   private final long startupNs;
   private final long startupCpuNs;
   private final long startupRssBytes;
@@ -62,8 +65,8 @@ public final class AgentSession {
 
   private AgentSession(
       AgentOptions options, AgentLog log, ThreadRegistry threads, Probes probes,
-      JfrEvents jfr, CodeSymbols symbols, BpfRunTimeSampler runTimeSampler, long startupNs,
-      long startupCpuNs, long startupRssBytes) {
+      JfrEvents jfr, CodeSymbols symbols, BpfRunTimeSampler runTimeSampler, MemorySampler memory,
+      long startupNs, long startupCpuNs, long startupRssBytes) {
     this.progress = ProgressFile.start(options.progress(), probes::liveCounts, log);
     this.options = options;
     this.log = log;
@@ -72,6 +75,7 @@ public final class AgentSession {
     this.jfr = jfr;
     this.symbols = symbols;
     this.runTimeSampler = runTimeSampler;
+    this.memory = memory;
     this.startupNs = startupNs;
     this.startupCpuNs = startupCpuNs;
     this.startupRssBytes = startupRssBytes;
@@ -89,6 +93,19 @@ public final class AgentSession {
       AgentOptions options, AgentLog log, SyscallTable syscalls, String unavailable,
       long startedNanos, long rssAtStart, boolean attached) {
     long cpuAtStart = SelfOverhead.currentThreadCpuNs();
+    // First, so that the chart shows what the agent's own start added.
+    MemorySampler memory = MemorySampler.start(log);
+    try {
+      return start(options, log, syscalls, unavailable, startedNanos, rssAtStart, attached, cpuAtStart, memory);
+    } catch (RuntimeException | Error e) {
+      closeQuietly(memory); // no session will: its thread would sample until the JVM ends
+      throw e;
+    }
+  }
+
+  private static AgentSession start(
+      AgentOptions options, AgentLog log, SyscallTable syscalls, String unavailable, long startedNanos,
+      long rssAtStart, boolean attached, long cpuAtStart, MemorySampler memory) {
     log.debug("core entered " + sincePremain(startedNanos) + " ms after premain");
     if (unavailable == null) {
       unavailable = libbpfProblem(log);
@@ -146,7 +163,7 @@ public final class AgentSession {
     BpfRunTimeSampler sampler =
         probes.anyRunning() ? BpfRunTimeSampler.start(options.bpfStats(), log) : null;
     return new AgentSession(
-        options, log, threads, probes, jfr, symbols, sampler, System.nanoTime() - startedNanos,
+        options, log, threads, probes, jfr, symbols, sampler, memory, System.nanoTime() - startedNanos,
         SelfOverhead.currentThreadCpuNs() - cpuAtStart,
         Math.max(0, SelfOverhead.residentBytes() - rssAtStart));
   }
@@ -241,9 +258,10 @@ public final class AgentSession {
               wholeRun(usage.runCount()),
               usage.mapBytes(),
               startupMs());
+      MemoryTimeline timeline = memory == null ? null : memory.finish();
       Summary summary =
           new Summary(
-              processInfo(),
+              processInfo(timeline),
               new AgentInfo(version(), pausedNsSoFar(), probes.featureLines(), overhead, report.dropped()),
               report.cpuInfo(),
               report.offCpuInfo(),
@@ -282,6 +300,7 @@ public final class AgentSession {
   private void release(JfrEvents jfrOpen, BpfRunTimeSampler samplerOpen) {
     try {
       closeQuietly(progress); // first: it reads the probes' maps
+      closeQuietly(memory);
       closeQuietly(jfrOpen);
       closeQuietly(samplerOpen);
       probes.close();
@@ -361,7 +380,7 @@ public final class AgentSession {
     }
   }
 
-  private static ProcessInfo processInfo() {
+  private static ProcessInfo processInfo(MemoryTimeline memory) {
     Instant now = Instant.now();
     Instant started = ProcessHandle.current().info().startInstant().orElse(now);
     String kernel;
@@ -375,7 +394,8 @@ public final class AgentSession {
         System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
         kernel,
         started,
-        now.toEpochMilli() - started.toEpochMilli());
+        now.toEpochMilli() - started.toEpochMilli(),
+        memory);
   }
 
   static String version() {

@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code report.html} of the demo workload, started with {@code jvm-ebpf run}, opened in headless
  * Chromium: the page renders without a console message, its CPU flame graph holds the spinner's
  * hot method, the thread filter shows another thread's stacks without it, and the connections
- * table holds the demo's loopback connection. The screenshot is
+ * table holds the demo's loopback connection, and the memory chart draws every sample. The screenshot is
  * kept as {@code target/report-html-it/report.png}.
  */
 @ExtendWith(RequiresBpf.class)
@@ -46,7 +48,7 @@ class ReportHtmlIT {
     assertEquals(List.of(), all.console(), "console messages of the page");
     String cpuFlame = flame(all.dom(), "flame-cpu");
     assertTrue(cpuFlame.contains(">" + HOT_METHOD + "<"), "the CPU flame graph lacks " + HOT_METHOD);
-    for (String id : List.of("agent", "time", "threads", "flame-offcpu", "syscalls", "files", "processes", "connections")) {
+    for (String id : List.of("agent", "memory", "time", "threads", "flame-offcpu", "syscalls", "files", "processes", "connections")) {
       assertTrue(all.dom().contains("<section id=\"" + id + "\""), "no section " + id);
     }
 
@@ -67,6 +69,17 @@ class ReportHtmlIT {
     assertTrue(List.of(connections.split("<tr")).stream().anyMatch(row -> row.contains(">fetcher<")
         && row.contains(">1.0 MiB<") && row.contains(">100.0 KiB<")), "no row of fetcher's 1 MiB and 100 KiB: " + connections);
     assertTrue(all.dom().contains(">bytes sent<"), "no per-thread network columns");
+
+    // Memory over time: the process's resident memory as a line of at least two samples (the
+    // agent's start and its report; the demo runs a few seconds, one sample a second between).
+    String memory = section(all.dom(), "memory");
+    Matcher rss = Pattern.compile("<polyline class=\"line rss\" points=\"([^\"]*)\"").matcher(memory);
+    assertTrue(memory.contains("<svg class=\"memory-chart\"") && rss.find(), "no chart of resident memory: " + memory);
+    int points = rss.group(1).trim().split(" ").length;
+    int samples = new ObjectMapper().readTree(report.resolve("summary.json").toFile()).at("/process/memory/ms").size();
+    System.out.println("ReportHtmlIT: the memory chart draws " + points + " points of " + samples + " samples");
+    assertTrue(points >= 2 && points == samples, points + " points drawn of " + samples + " samples");
+    assertTrue(memory.contains(">MiB<") && memory.contains(">seconds since the agent started<"), "axes unlabelled");
 
     // Sections of features still to come light up from their keys alone: the same page with a
     // memory key added to its data.

@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /** Writes {@code summary.json}; field names are a contract: add, never rename. */
 public final class SummaryJsonWriter {
@@ -62,6 +63,21 @@ public final class SummaryJsonWriter {
     json.writeStringField("kernel", process.kernel());
     json.writeStringField("startedAt", process.startedAt().toString());
     json.writeNumberField("durationMs", process.durationMs());
+    if (process.memory() != null) {
+      writeMemory(json, process.memory());
+    }
+    json.writeEndObject();
+  }
+
+  /** Columns rather than an object per point: a long run's 600 points stay a few lines. */
+  private static void writeMemory(JsonGenerator json, MemoryTimeline memory) throws IOException {
+    json.writeObjectFieldStart("memory");
+    json.writeStringField("startedAt", memory.startedAt().toString());
+    json.writeNumberField("periodMs", memory.periodMs());
+    writeColumn(json, "ms", memory.points(), MemoryTimeline.Point::ms);
+    writeColumn(json, "rssBytes", memory.points(), MemoryTimeline.Point::rssBytes);
+    writeColumn(json, "heapUsedBytes", memory.points(), MemoryTimeline.Point::heapUsedBytes);
+    writeColumn(json, "heapCommittedBytes", memory.points(), MemoryTimeline.Point::heapCommittedBytes);
     json.writeEndObject();
   }
 
@@ -89,6 +105,15 @@ public final class SummaryJsonWriter {
     }
     json.writeEndObject();
     json.writeEndObject();
+  }
+
+  private static <T> void writeColumn(JsonGenerator json, String field, List<T> rows, ToLongFunction<T> value)
+      throws IOException {
+    json.writeArrayFieldStart(field);
+    for (T row : rows) {
+      json.writeNumber(value.applyAsLong(row));
+    }
+    json.writeEndArray();
   }
 
   private static void writeThread(JsonGenerator json, ThreadSummary thread) throws IOException {

@@ -27,7 +27,11 @@ class SummaryJsonWriterTest {
     features.put("cpu", "off: not yet");
     Summary summary =
         new Summary(
-            new ProcessInfo(42, "OpenJDK 64-Bit Server VM 25", "6.18", Instant.parse("2026-11-26T05:00:00Z"), 1500),
+            new ProcessInfo(42, "OpenJDK 64-Bit Server VM 25", "6.18", Instant.parse("2026-11-26T05:00:00Z"), 1500,
+                new MemoryTimeline(Instant.parse("2026-11-26T05:00:00.250Z"), 2000, List.of(
+                    new MemoryTimeline.Point(0, 50L << 20, 8L << 20, 32L << 20),
+                    new MemoryTimeline.Point(2000, 60L << 20, 9L << 20, 32L << 20),
+                    new MemoryTimeline.Point(2345, 61L << 20, 10L << 20, 48L << 20)))),
             new AgentInfo("1.2.3", 1_500_000_000L, features, new Overhead(10, 20, null, null, 40, 5), Map.of("syscalls.statsMapFull", 0L)),
             new CpuInfo("cpu", 10_000_000, 2, 300, 0.9, 0.25, false),
             new OffCpuInfo(10_000_000, 40, 3, 0.75),
@@ -69,6 +73,16 @@ class SummaryJsonWriterTest {
     assertEquals("6.18", json.at("/process/kernel").asText());
     assertEquals("2026-11-26T05:00:00Z", json.at("/process/startedAt").asText());
     assertEquals(1500, json.at("/process/durationMs").asLong());
+    assertEquals(List.of("pid", "jvm", "kernel", "startedAt", "durationMs", "memory"), fieldNames(json.get("process")));
+    JsonNode memory = json.at("/process/memory");
+    assertEquals(List.of("startedAt", "periodMs", "ms", "rssBytes", "heapUsedBytes", "heapCommittedBytes"),
+        fieldNames(memory));
+    assertEquals("2026-11-26T05:00:00.250Z", memory.get("startedAt").asText());
+    assertEquals(2000, memory.get("periodMs").asLong());
+    assertEquals("[0,2000,2345]", memory.get("ms").toString());
+    assertEquals("[" + (50L << 20) + "," + (60L << 20) + "," + (61L << 20) + "]", memory.get("rssBytes").toString());
+    assertEquals(10L << 20, memory.at("/heapUsedBytes/2").asLong());
+    assertEquals(48L << 20, memory.at("/heapCommittedBytes/2").asLong());
     assertEquals("1.2.3", json.at("/agent/version").asText());
     assertEquals(1_500_000_000L, json.at("/agent/pausedNs").asLong());
     assertEquals(List.of("syscalls", "cpu"), fieldNames(json.at("/agent/features")));
@@ -143,11 +157,12 @@ class SummaryJsonWriterTest {
   @Test
   void filesAndNetworkAreLeftOutWhenTheirProbesDidNotRun() throws Exception {
     Summary summary = new Summary(
-        new ProcessInfo(1, "jvm", "6.18", Instant.EPOCH, 1),
+        new ProcessInfo(1, "jvm", "6.18", Instant.EPOCH, 1, null),
         new AgentInfo("1", 0, Map.of(), new Overhead(0, 0, null, null, 0, 0), Map.of()), null, null, List.of(),
         List.of(), null, null, null);
     JsonNode json = new ObjectMapper().readTree(new SummaryJsonWriter().write(summary, folder).toFile());
     assertFalse(json.has("files"));
+    assertFalse(json.get("process").has("memory"));
     assertFalse(json.has("network"));
     assertFalse(json.has("connections"));
   }

@@ -185,6 +185,74 @@
     }
   }
 
+  // ---- the process's memory over time: process.memory, columns of one sample each ----
+  const memory = summary.process && summary.process.memory;
+  if (memory && Array.isArray(memory.ms) && memory.ms.length) {
+    const s = section("memory", "Memory over time",
+      "The whole process's resident memory (VmRSS: heap, metaspace, code, thread stacks, direct buffers, native libraries)"
+      + " and the Java heap, every " + ns(memory.periodMs * 1e6) + " from the agent's start (" + memory.startedAt
+      + ") to the report. Hover a point for its figures.");
+    const series = [
+      { key: "rssBytes", label: "resident (RSS)", cls: "rss" },
+      { key: "heapCommittedBytes", label: "heap committed", cls: "heap-committed" },
+      { key: "heapUsedBytes", label: "heap used", cls: "heap-used" },
+    ].filter((x) => Array.isArray(memory[x.key]) && memory[x.key].length === memory.ms.length);
+    const legend = el("div", { class: "legend" });
+    for (const x of series) legend.append(el("span", {}, el("i", { class: "memory-key " + x.cls }), x.label));
+    s.append(legend, lineChart(memory.ms, series.map((x) => Object.assign({ values: memory[x.key] }, x))));
+    const rss = memory.rssBytes || [];
+    if (rss.length) s.append(kv([["resident at the start", bytes(rss[0])], ["resident at the report", bytes(rss[rss.length - 1])],
+      ["resident at its highest sample", bytes(Math.max(...rss))]]));
+  }
+
+  // A line chart of byte counts over time as inline SVG: x in seconds, y in MiB, one polyline per series.
+  function lineChart(ms, series) {
+    const svgNs = "http://www.w3.org/2000/svg";
+    const node = (tag, attrs, text) => {
+      const e = document.createElementNS(svgNs, tag);
+      for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+      if (text != null) e.textContent = text;
+      return e;
+    };
+    const W = 640, H = 220, left = 56, right = 14, top = 10, bottom = 36;
+    const MiB = 1024 * 1024;
+    const xMax = niceMax(Math.max(1, ms[ms.length - 1] / 1000)), yMax = niceMax(Math.max(1, ...series.flatMap((x) => x.values)) / MiB);
+    const x = (msAt) => left + (msAt / 1000 / xMax.top) * (W - left - right);
+    const y = (b) => top + (1 - b / MiB / yMax.top) * (H - top - bottom);
+    const svg = node("svg", { class: "memory-chart", width: W, height: H, viewBox: "0 0 " + W + " " + H, role: "img",
+      "aria-label": "memory over time" });
+    for (let v = 0; v <= yMax.top + 1e-9; v += yMax.step) {
+      svg.append(node("line", { class: "grid", x1: left, x2: W - right, y1: y(v * MiB), y2: y(v * MiB) }));
+      svg.append(node("text", { class: "tick", x: left - 6, y: y(v * MiB) + 4, "text-anchor": "end" }, round(v)));
+    }
+    for (let v = 0; v <= xMax.top + 1e-9; v += xMax.step) {
+      svg.append(node("line", { class: "axis", x1: x(v * 1000), x2: x(v * 1000), y1: H - bottom, y2: H - bottom + 4 }));
+      svg.append(node("text", { class: "tick", x: x(v * 1000), y: H - bottom + 16, "text-anchor": "middle" }, round(v)));
+    }
+    svg.append(node("line", { class: "axis", x1: left, x2: W - right, y1: H - bottom, y2: H - bottom }));
+    svg.append(node("text", { class: "axis-label", x: (left + W - right) / 2, y: H - 4, "text-anchor": "middle" }, "seconds since the agent started"));
+    svg.append(node("text", { class: "axis-label", x: 12, y: (top + H - bottom) / 2, "text-anchor": "middle",
+      transform: "rotate(-90 12 " + (top + H - bottom) / 2 + ")" }, "MiB"));
+    for (const sr of series) {
+      svg.append(node("polyline", { class: "line " + sr.cls, points: ms.map((t, i) => x(t).toFixed(1) + "," + y(sr.values[i]).toFixed(1)).join(" ") }));
+    }
+    ms.forEach((t, i) => { // one hover target per sample, on the first series
+      const dot = node("circle", { class: "dot " + series[0].cls, cx: x(t).toFixed(1), cy: y(series[0].values[i]).toFixed(1), r: ms.length > 120 ? 1.5 : 3 });
+      dot.append(node("title", {}, (t / 1000).toFixed(1) + " s: " + series.map((sr) => sr.label + " " + bytes(sr.values[i])).join(", ")));
+      svg.append(dot);
+    });
+    return el("div", { class: "chart" }, svg);
+  }
+  // An axis's top and tick step: steps of 1, 2 or 5 times a power of ten, about five of them.
+  function niceMax(max) {
+    const raw = max / 5, power = 10 ** Math.floor(Math.log10(raw));
+    const step = [1, 2, 5, 10].map((m) => m * power).find((c) => c >= raw);
+    return { step: step, top: Math.ceil(max / step - 1e-9) * step };
+  }
+  function round(v) {
+    return String(Math.round(v * 1000) / 1000);
+  }
+
   const threads = Array.isArray(summary.threads) ? summary.threads : [];
   const threadLabel = (t) => (t.name || "?") + " tid=" + t.tid;
 

@@ -10,14 +10,22 @@ import io.jvmebpf.agent.profile.Frame;
 import io.jvmebpf.agent.profile.FrameKind;
 import io.jvmebpf.agent.profile.Profile;
 import io.jvmebpf.agent.profile.StackSample;
+import io.jvmebpf.agent.report.AgentInfo;
+import io.jvmebpf.agent.report.MemoryTimeline;
+import io.jvmebpf.agent.report.Overhead;
+import io.jvmebpf.agent.report.ProcessInfo;
 import io.jvmebpf.agent.report.ReportBuilder;
+import io.jvmebpf.agent.report.Summary;
+import io.jvmebpf.agent.report.SummaryJsonWriter;
 import io.jvmebpf.agent.report.profile.ProfileKind;
 import io.jvmebpf.agent.report.profile.ProfileSpan;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -88,6 +96,28 @@ class ReportPageTest {
     assertEquals(FlameData.MAX_STACKS + 10, data.path("allStacks").asInt());
     assertEquals(profile.totalSamples(), data.path("total").asLong());
     assertEquals(FlameData.MAX_STACKS + 10, data.path("stacks").get(0).get(1).asLong(), "heaviest first");
+  }
+
+  /** The memory chart is drawn from {@code process.memory} as the writer writes it, by the page's script. */
+  @Test
+  void theMemoryTimelineReachesThePageWithTheScriptThatChartsIt(@TempDir Path dir) throws Exception {
+    MemoryTimeline memory = new MemoryTimeline(Instant.parse("2026-11-26T05:00:00Z"), 1000, List.of(
+        new MemoryTimeline.Point(0, 40L << 20, 5L << 20, 16L << 20),
+        new MemoryTimeline.Point(1000, 250L << 20, 6L << 20, 16L << 20),
+        new MemoryTimeline.Point(1400, 251L << 20, 7L << 20, 16L << 20)));
+    Summary summary = new Summary(new ProcessInfo(7, "jvm", "6.18", Instant.EPOCH, 1400, memory),
+        new AgentInfo("1", 0, Map.of(), new Overhead(0, 0, null, null, 0, 0), Map.of()),
+        null, null, List.of(), List.of(), null, null, null);
+    Path json = new SummaryJsonWriter().write(summary, dir);
+
+    String html = Files.readString(ReportPage.write(json, List.of(), dir));
+
+    JsonNode embedded = JSON.readTree(script(html, "summary-data")).at("/process/memory");
+    assertEquals("[0,1000,1400]", embedded.get("ms").toString());
+    assertEquals(251L << 20, embedded.at("/rssBytes/2").asLong());
+    assertEquals(7L << 20, embedded.at("/heapUsedBytes/2").asLong());
+    assertTrue(html.contains("summary.process && summary.process.memory") && html.contains("\"memory-chart\""),
+        "the page's script does not chart process.memory");
   }
 
   @Test
