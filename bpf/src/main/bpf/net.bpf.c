@@ -152,7 +152,8 @@ static __always_inline void count_for_thread(__u32 tid)
 
 /*
  * Starts following `sk`. Every field is written: the scratch entry holds the last connection
- * this CPU built. Returns the map's entry, or NULL when the map is full (then counted as other).
+ * this CPU built. Returns the map's entry, or NULL when the map is full (then a connection seen
+ * at connect or accept is counted as other; its bytes are, whatever its origin).
  */
 static __always_inline struct connection *follow(void *ctx, struct sock *sk, __u8 origin, __u32 tid)
 {
@@ -186,8 +187,8 @@ static __always_inline struct connection *follow(void *ctx, struct sock *sk, __u
 		return c;
 	}
 	c = bpf_map_lookup_elem(&connections, &key); // another CPU got there first
-	if (c)
-		return c;
+	if (c || origin == NET_ORIGIN_EXISTING)
+		return c; // an existing one is tried at each call: counted as a connection it would be many
 	increment(&counters, NET_CONNECTIONS_FULL);
 	rest = other_bucket();
 	if (rest)

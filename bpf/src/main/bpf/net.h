@@ -92,7 +92,7 @@ struct net_listener {
 };
 
 enum net_counter {
-	NET_CONNECTIONS_FULL,	/* connections not followed: `connections` was full (in net_other) */
+	NET_CONNECTIONS_FULL,	/* connects and accepts not followed: `connections` was full (in net_other) */
 	NET_CLOSED_LOST,	/* closed connections not sent: ring buffer full (in net_other) */
 	NET_THREADS_FULL,	/* calls not counted per thread: `threads` was full */
 	NET_FLOWS_FULL,		/* datagrams not counted per flow: `udp_flows` was full */

@@ -204,6 +204,44 @@ class NetworkProbeKernelTest {
   }
 
   @Test
+  void moreOpenConnectionsThanTheKernelFollowsStillAddUpExactly() throws Exception {
+    int clients = 1_100; // 2,200 sockets at once, the kernel following 1,024
+    ReportBuilder report = new ReportBuilder();
+    NetworkProbe probe = new NetworkProbe(new NetOptions(true, 10, NetOptions.JFR_OFF));
+    List<Socket> sockets = new ArrayList<>();
+    try (probe; ThisJvm jvm = ThisJvm.context(new ThreadRegistry())) {
+      probe.start(jvm.context());
+      try (ServerSocket server = new ServerSocket(0, clients, LOOPBACK)) {
+        for (int i = 0; i < clients; i++) {
+          Socket client = new Socket(LOOPBACK, server.getLocalPort());
+          sockets.add(client);
+          sockets.add(server.accept());
+        }
+        for (int i = 0; i < sockets.size(); i += 2) {
+          sockets.get(i).getOutputStream().write(new byte[10]);
+          assertEquals(10, sockets.get(i + 1).getInputStream().readNBytes(10).length);
+        }
+      } finally {
+        for (Socket socket : sockets) {
+          socket.close();
+        }
+      }
+      waitForClose();
+      probe.contribute(report);
+      NetworkInfo info = report.networkInfo();
+      List<Connection> listed = tcp(report);
+      System.out.println("more than followed: " + info + ", dropped " + report.dropped().get("net.connectionsMapFull"));
+      assertEquals(10, listed.size());
+      assertEquals(2 * clients, info.connections());
+      assertEquals(10L * clients, listed.stream().mapToLong(Connection::bytesSent).sum() + info.other().bytesSent());
+      assertEquals(10L * clients,
+          listed.stream().mapToLong(Connection::bytesReceived).sum() + info.other().bytesReceived());
+      assertTrue(report.dropped().get("net.connectionsMapFull") >= 2 * clients - 1_024,
+          "followed at most 1,024: " + report.dropped());
+    }
+  }
+
+  @Test
   void aRefusedConnectionAndAResetOne() throws Exception {
     ReportBuilder report = new ReportBuilder();
     NetworkProbe probe = new NetworkProbe(NetOptions.defaults());
