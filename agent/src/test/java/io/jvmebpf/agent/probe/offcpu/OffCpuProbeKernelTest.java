@@ -69,7 +69,10 @@ class OffCpuProbeKernelTest {
     TimeSummary sleeper = time(report, registry, tids[1]);
     System.out.printf("burner on-CPU %.1f ms, its CPU time %.1f ms; sleeper off-CPU %.1f ms of %.1f ms wall%n",
         burner.onCpuNs() / 1e6, burnerCpuNs[0] / 1e6, sleeper.offCpuNs() / 1e6, sleeperWallNs[0] / 1e6);
-    assertTrue(Math.abs(burner.onCpuNs() - burnerCpuNs[0]) <= burnerCpuNs[0] * 0.05,
+    // On CPU is the time between the scheduler's switches, which a VM's steal time is part of and
+    // the thread's CPU time (steal left out) is not: on a busy host the first is the longer, by
+    // 10% in one CI run (354 against 318 ms), so more room above than below.
+    assertTrue(burner.onCpuNs() >= burnerCpuNs[0] * 0.95 && burner.onCpuNs() <= burnerCpuNs[0] * 1.25,
         "burner on CPU " + burner.onCpuNs() + " ns, but its CPU time was " + burnerCpuNs[0] + " ns");
     assertTrue(sleeper.offCpuNs() >= 200_000_000L && sleeper.offCpuNs() <= sleeperWallNs[0] + 5_000_000L,
         "sleeper off CPU " + sleeper.offCpuNs() + " ns for 5 sleeps of 40 ms in " + sleeperWallNs[0] + " ns");
