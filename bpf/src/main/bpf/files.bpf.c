@@ -229,12 +229,9 @@ int files_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (!s) {
 		struct file_io zero = {};
 
-		bpf_map_update_elem(&io, &key, &zero, BPF_NOEXIST);
-		s = bpf_map_lookup_elem(&io, &key);
-		if (!s) {
-			increment(&overflows, FILES_OVERFLOW_IO_FULL);
+		s = insert_missing(&io, &key, &zero, &overflows, FILES_OVERFLOW_IO_FULL);
+		if (!s)
 			return 0;
-		}
 	}
 	// The key holds the thread, which is in one syscall at a time: no concurrent update.
 	if (op == FILE_OP_READ) {

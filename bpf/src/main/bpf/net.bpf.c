@@ -132,13 +132,7 @@ static __always_inline struct net_thread *thread_entry(__u32 tid)
 {
 	struct net_thread *thread = bpf_map_lookup_elem(&threads, &tid), fresh = {};
 
-	if (thread)
-		return thread;
-	bpf_map_update_elem(&threads, &tid, &fresh, BPF_NOEXIST);
-	thread = bpf_map_lookup_elem(&threads, &tid);
-	if (!thread)
-		increment(&counters, NET_THREADS_FULL);
-	return thread;
+	return thread ? thread : insert_missing(&threads, &tid, &fresh, &counters, NET_THREADS_FULL);
 }
 
 /* Counts a connection a thread of the JVM connected or took up, for that thread. */
@@ -325,12 +319,7 @@ static __always_inline void count_datagram(struct sock *sk, __u32 tid, __u64 byt
 	if (!flow) {
 		fresh.first_ns = bpf_ktime_get_ns();
 		fresh.tid = tid;
-		if (bpf_map_update_elem(&udp_flows, &key, &fresh, BPF_NOEXIST) &&
-		    !bpf_map_lookup_elem(&udp_flows, &key)) {
-			increment(&counters, NET_FLOWS_FULL);
-			return;
-		}
-		flow = bpf_map_lookup_elem(&udp_flows, &key);
+		flow = insert_missing(&udp_flows, &key, &fresh, &counters, NET_FLOWS_FULL);
 		if (!flow)
 			return;
 	}

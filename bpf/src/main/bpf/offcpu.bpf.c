@@ -133,15 +133,11 @@ static __always_inline void end_off_cpu(struct offcpu_thread *state, struct task
 							   OFFCPU_KERNEL_STACKS_LOST);
 	// Threads of one key block on several CPUs at once: the sums are shared, hence atomic.
 	total = bpf_map_lookup_elem(&totals, &state->key);
-	if (!total) {
-		bpf_map_update_elem(&totals, &state->key, &fresh, BPF_NOEXIST);
-		total = bpf_map_lookup_elem(&totals, &state->key);
-	}
+	if (!total)
+		total = insert_missing(&totals, &state->key, &fresh, &counters, OFFCPU_KEYS_FULL);
 	if (total) {
 		__sync_fetch_and_add(&total->ns, ns);
 		__sync_fetch_and_add(&total->intervals, 1);
-	} else {
-		increment(&counters, OFFCPU_KEYS_FULL);
 	}
 	if (ns < cfg.min_ns)
 		return;

@@ -99,12 +99,9 @@ int sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (!s) {
 		struct syscall_stats zero = {};
 
-		bpf_map_update_elem(&stats, &key, &zero, BPF_NOEXIST);
-		s = bpf_map_lookup_elem(&stats, &key);
-		if (!s) {
-			increment(&overflows, OVERFLOW_STATS_FULL);
+		s = insert_missing(&stats, &key, &zero, &overflows, OVERFLOW_STATS_FULL);
+		if (!s)
 			return 0;
-		}
 	}
 	// A thread is in one syscall at a time, so its own entries are never updated concurrently.
 	s->count++;
