@@ -97,11 +97,16 @@ struct task_struct {
 	struct mm_struct *mm;
 	struct signal_struct *signal;
 	struct task_struct *group_leader;
+	unsigned long min_flt;		/* page faults the thread took, minor and major */
+	unsigned long maj_flt;
 };
 
 /* The user registers saved at kernel entry, per architecture (CO-RE flavors of struct pt_regs). */
 struct pt_regs___x86 {
 	unsigned long bp;
+	unsigned long dx;
+	unsigned long si;
+	unsigned long di;
 	unsigned long ax;
 	unsigned long orig_ax;
 	unsigned long ip;

@@ -4,6 +4,7 @@ import static io.jvmebpf.agent.Closeables.closeQuietly;
 
 import io.jvmebpf.agent.config.AgentOptions;
 import io.jvmebpf.agent.log.AgentLog;
+import io.jvmebpf.agent.memory.JavaHeapRecorder;
 import io.jvmebpf.agent.memory.MemorySampler;
 import io.jvmebpf.agent.overhead.BpfRunTimeSampler;
 import io.jvmebpf.agent.overhead.SelfOverhead;
@@ -51,6 +52,7 @@ public final class AgentSession {
   private final ThreadRegistry threads;
   private final Probes probes;
   private final JfrEvents jfr; // null when BPF is unavailable: nothing to name or join
+  private final JavaHeapRecorder heap; // null with alloc=off or without JFR
   private final CodeSymbols symbols; // shared by the probes, closed after them
   private final BpfRunTimeSampler runTimeSampler; // null when off or refused
   private final ProgressFile progress; // null without progress=
@@ -65,14 +67,15 @@ public final class AgentSession {
 
   private AgentSession(
       AgentOptions options, AgentLog log, ThreadRegistry threads, Probes probes,
-      JfrEvents jfr, CodeSymbols symbols, BpfRunTimeSampler runTimeSampler, MemorySampler memory,
-      long startupNs, long startupCpuNs, long startupRssBytes) {
+      JfrEvents jfr, JavaHeapRecorder heap, CodeSymbols symbols, BpfRunTimeSampler runTimeSampler,
+      MemorySampler memory, long startupNs, long startupCpuNs, long startupRssBytes) {
     this.progress = ProgressFile.start(options.progress(), probes::liveCounts, log);
     this.options = options;
     this.log = log;
     this.threads = threads;
     this.probes = probes;
     this.jfr = jfr;
+    this.heap = heap;
     this.symbols = symbols;
     this.runTimeSampler = runTimeSampler;
     this.memory = memory;
@@ -121,15 +124,17 @@ public final class AgentSession {
     }
     ThreadRegistry threads = new ThreadRegistry();
     JfrEvents jfr = null;
+    JavaHeapRecorder heap = null;
     JavaSampleIndex javaSamples = new JavaSampleIndex();
     JavaBlockIndex javaBlocks = new JavaBlockIndex();
     JavaSocketIndex javaSockets = new JavaSocketIndex();
     if (unavailable == null) {
       threads.currentThread();
+      heap = options.memory().javaAlloc() ? new JavaHeapRecorder() : null;
       // First, so that JFR's start-up (a few hundred ms, on its own thread) overlaps BPF loading.
       jfr = JfrEvents.start(new JfrEvents.Subscriptions(
           threads::javaThread, executionSamplePeriod(options), nativeSamplePeriod(options), javaSamples,
-          blockThreshold(options), javaBlocks, socketThreshold(options), javaSockets));
+          blockThreshold(options), javaBlocks, socketThreshold(options), javaSockets, heap));
       // The threads already running, which no JFR event will announce. Attached to a running JVM,
       // before returning: main may end any moment and leave its tid to DestroyJavaVM. At premain,
       // in the background: main is the thread running premain, named just above.
@@ -163,7 +168,7 @@ public final class AgentSession {
     BpfRunTimeSampler sampler =
         probes.anyRunning() ? BpfRunTimeSampler.start(options.bpfStats(), log) : null;
     return new AgentSession(
-        options, log, threads, probes, jfr, symbols, sampler, memory, System.nanoTime() - startedNanos,
+        options, log, threads, probes, jfr, heap, symbols, sampler, memory, System.nanoTime() - startedNanos,
         SelfOverhead.currentThreadCpuNs() - cpuAtStart,
         Math.max(0, SelfOverhead.residentBytes() - rssAtStart));
   }
@@ -245,6 +250,9 @@ public final class AgentSession {
       }
       ReportBuilder report = new ReportBuilder();
       probes.contribute(report);
+      if (heap != null) {
+        heap.contribute(report, threads);
+      }
       if (runTimeSampler != null) {
         samplerOpen = null;
         runTimeSampler.close();
@@ -269,7 +277,9 @@ public final class AgentSession {
               report.processes(),
               report.files(),
               report.networkInfo(),
-              report.connections());
+              report.connections(),
+              report.memoryInfo(),
+              report.javaHeap());
       Path written = new SummaryJsonWriter().write(summary, out);
       for (ReportBuilder.ProfileFile profile : report.profiles()) {
         writeProfile(profile, out);

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import jdk.jfr.consumer.RecordedClass;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedMethod;
@@ -58,11 +59,18 @@ public final class JfrEvents implements AutoCloseable {
    * @param socketThreshold the shortest socket read or write to record, or null for none: JFR
    *     then times every one, and records those past it with a stack
    * @param sockets receives each socket read and write recorded
+   * @param memory receives allocation samples, collections' heap summaries and NMT's totals, or
+   *     null for none
    */
   public record Subscriptions(
       Consumer<JavaThread> threads, Duration executionSamplePeriod, Duration nativeSamplePeriod,
       Consumer<JavaStackSample> samples, Duration blockThreshold, Consumer<JavaBlock> blocks,
-      Duration socketThreshold, Consumer<JavaSocketIo> sockets) {}
+      Duration socketThreshold, Consumer<JavaSocketIo> sockets, Consumer<JavaMemoryEvent> memory) {}
+
+  /** As JFR's {@code profile} settings sample allocations: at most 300 samples a second. */
+  private static final String ALLOCATION_THROTTLE = "300/s";
+  /** NMT's totals, for the last of them at the report; only a JVM run with NMT emits them. */
+  private static final Duration NMT_PERIOD = Duration.ofSeconds(1);
 
   private JfrEvents(Subscriptions subscriptions) {
     // JFR takes a few hundred ms to start: off the application's start-up path. The stream runs
@@ -110,6 +118,17 @@ public final class JfrEvents implements AutoCloseable {
         stream.enable(event).withThreshold(subscriptions.socketThreshold()).withStackTrace();
         stream.onEvent(event, e -> publishSocketIo(e, subscriptions.sockets()));
       }
+    }
+    if (subscriptions.memory() != null) {
+      Consumer<JavaMemoryEvent> memory = subscriptions.memory();
+      stream.enable("jdk.ObjectAllocationSample").with("throttle", ALLOCATION_THROTTLE).withStackTrace();
+      stream.onEvent("jdk.ObjectAllocationSample", e -> publishAllocation(e, memory));
+      stream.enable("jdk.GCHeapSummary");
+      stream.onEvent("jdk.GCHeapSummary", e -> memory.accept(new JavaMemoryEvent.GcHeap(e.getLong("gcId"),
+          epochNanos(e.getStartTime()), "Before GC".equals(e.getString("when")), e.getLong("heapUsed"))));
+      stream.enable("jdk.NativeMemoryUsage").withPeriod(NMT_PERIOD);
+      stream.onEvent("jdk.NativeMemoryUsage", e -> memory.accept(new JavaMemoryEvent.NativeMemoryUsage(
+          e.getString("type"), e.getLong("reserved"), e.getLong("committed"))));
     }
     stream.setReuse(true);
     stream.onFlush(() -> flushed = true);
@@ -161,6 +180,41 @@ public final class JfrEvents implements AutoCloseable {
         frames(stack)));
   }
 
+  private static void publishAllocation(RecordedEvent event, Consumer<JavaMemoryEvent> memory) {
+    RecordedThread thread = event.getThread();
+    RecordedStackTrace stack = event.getStackTrace();
+    if (thread == null || thread.getOSThreadId() <= 0 || stack == null) {
+      return;
+    }
+    RecordedClass type = event.getClass("objectClass");
+    memory.accept(new JavaMemoryEvent.Allocation(thread.getOSThreadId(), event.getLong("weight"),
+        type == null ? "unknown" : javaName(type.getName()), frames(stack)));
+  }
+
+  /** {@code [B} as {@code byte[]}, {@code [Ljava.lang.String;} as {@code java.lang.String[]}. */
+  static String javaName(String binaryName) {
+    int dimensions = 0;
+    while (dimensions < binaryName.length() && binaryName.charAt(dimensions) == '[') {
+      dimensions++;
+    }
+    if (dimensions == 0) {
+      return binaryName;
+    }
+    String element = binaryName.substring(dimensions);
+    String name = switch (element) {
+      case "Z" -> "boolean";
+      case "B" -> "byte";
+      case "C" -> "char";
+      case "S" -> "short";
+      case "I" -> "int";
+      case "J" -> "long";
+      case "F" -> "float";
+      case "D" -> "double";
+      default -> element.startsWith("L") && element.endsWith(";") ? element.substring(1, element.length() - 1) : element;
+    };
+    return name + "[]".repeat(dimensions);
+  }
+
   private static List<JavaFrame> frames(RecordedStackTrace stack) {
     List<JavaFrame> frames = new ArrayList<>(stack.getFrames().size());
     for (RecordedFrame frame : stack.getFrames()) {
@@ -189,6 +243,11 @@ public final class JfrEvents implements AutoCloseable {
   /** Stops recording blocks in Java code, now or at start. */
   public void stopBlocks() {
     stop(BLOCKING_EVENTS);
+  }
+
+  /** Stops reading the JVM's memory events, now or at start. */
+  public void stopMemory() {
+    stop(List.of("jdk.ObjectAllocationSample", "jdk.GCHeapSummary", "jdk.NativeMemoryUsage"));
   }
 
   /** Stops recording socket reads and writes, now or at start. */

@@ -19,6 +19,7 @@ import java.util.Set;
  * @param processes whether the processes the JVM starts are followed
  * @param files the per-file I/O probe's settings
  * @param net the network probe's settings
+ * @param memory the memory probe's settings
  * @param progress a file the agent rewrites every second with its counts ({@code run}'s progress
  *     line reads it), or null
  */
@@ -35,6 +36,7 @@ public record AgentOptions(
     boolean processes,
     FilesOptions files,
     NetOptions net,
+    MemoryOptions memory,
     Path progress) {
   public static final int DEFAULT_SYSCALL_PAIRS = 16_384;
   public static final int MAX_SYSCALL_PAIRS = 1 << 20;
@@ -53,6 +55,6 @@ public record AgentOptions(
     return new AgentOptions(
         Path.of("jvm-ebpf-report"), true, Set.of(), DEFAULT_SYSCALL_PAIRS, "stderr", false,
         BpfStatsMode.SAMPLED, CpuOptions.defaults(), OffCpuOptions.defaults(), true,
-        FilesOptions.defaults(), NetOptions.defaults(), null);
+        FilesOptions.defaults(), NetOptions.defaults(), MemoryOptions.defaults(), null);
   }
 }

@@ -53,6 +53,12 @@ public final class OptionsParser {
     boolean netOn = defaults.net().on();
     int netMax = defaults.net().max();
     long netJfrNs = defaults.net().jfrThresholdNs();
+    MemoryOptions memory = defaults.memory();
+    boolean nativeOn = memory.nativeOn();
+    long sampleBytes = memory.sampleBytes();
+    int maxBlocks = memory.maxBlocks();
+    boolean faults = memory.faults();
+    boolean javaAlloc = memory.javaAlloc();
     Path progress = defaults.progress();
     List<String> errors = new ArrayList<>();
     String listKey = null;
@@ -135,6 +141,16 @@ public final class OptionsParser {
             errors.add("net.jfr=" + value + " is not a duration (e.g. 20ms, 0) or off");
           }
         }
+        case "nativemem" -> nativeOn = onOff(key, value, nativeOn, errors);
+        case "nativemem.sample" -> {
+          sampleBytes = Sizes.parseBytes(value);
+          if (sampleBytes < 0) {
+            errors.add("nativemem.sample=" + value + " is not a size (e.g. 512k, 1m, 0 for every block, or bytes)");
+          }
+        }
+        case "nativemem.max" -> maxBlocks = count(key, value, 64, MemoryOptions.MAX_MAX_BLOCKS, errors);
+        case "faults" -> faults = onOff(key, value, faults, errors);
+        case "alloc" -> javaAlloc = onOff(key, value, javaAlloc, errors);
         case "log" -> {
           if (value.isEmpty()) {
             errors.add("log= needs stderr, none or a file path");
@@ -165,14 +181,15 @@ public final class OptionsParser {
           }
         }
         default -> errors.add("unknown option '" + key + "' (known: out, syscalls, syscalls.max, cpu, event, interval, rate, cpu.stacks, offcpu,"
-            + " offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net, net.max, net.jfr, log, loglevel, bpfstats, progress)");
+            + " offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net, net.max, net.jfr, nativemem, nativemem.sample, nativemem.max, faults, alloc, log, loglevel, bpfstats, progress)");
       }
     }
     return errors.isEmpty()
         ? new Valid(new AgentOptions(out, syscalls, Set.copyOf(filter), syscallPairs, log, debug, bpfStats,
             new CpuOptions(cpuOn, cpuEvent, intervalNs, rateHz, stacks),
             new OffCpuOptions(offCpuOn, offCpuMinNs, offCpuThreads, offCpuStacks), processes,
-            new FilesOptions(filesOn, filesMax), new NetOptions(netOn, netMax, netJfrNs), progress))
+            new FilesOptions(filesOn, filesMax), new NetOptions(netOn, netMax, netJfrNs),
+            new MemoryOptions(nativeOn, sampleBytes, maxBlocks, faults, javaAlloc), progress))
         : new Invalid(List.copyOf(errors));
   }
 

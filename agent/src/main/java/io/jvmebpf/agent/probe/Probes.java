@@ -2,8 +2,10 @@ package io.jvmebpf.agent.probe;
 
 import io.jvmebpf.agent.Closeables;
 import io.jvmebpf.agent.config.AgentOptions;
+import io.jvmebpf.agent.log.AgentLog;
 import io.jvmebpf.agent.probe.cpu.CpuProbe;
 import io.jvmebpf.agent.probe.files.FilesProbe;
+import io.jvmebpf.agent.probe.memory.MemoryProbe;
 import io.jvmebpf.agent.probe.net.NetworkProbe;
 import io.jvmebpf.agent.probe.offcpu.OffCpuProbe;
 import io.jvmebpf.agent.probe.processes.ProcessesProbe;
@@ -32,7 +34,11 @@ public final class Probes implements AutoCloseable {
   private final Map<String, FeatureStatus> features = new LinkedHashMap<>();
   private final List<Probe> running = new ArrayList<>();
 
-  private Probes() {}
+  private final AgentLog log;
+
+  private Probes(AgentLog log) {
+    this.log = log;
+  }
 
   private static List<Feature> table(SyscallTable syscalls) {
     return List.of(
@@ -59,14 +65,19 @@ public final class Probes implements AutoCloseable {
             options -> options.files().on(),
             "files=off",
             context -> new FilesProbe(syscalls, context.options().files())),
-        new Feature("net", options -> options.net().on(), "net=off", context -> new NetworkProbe(context.options().net())));
+        new Feature("net", options -> options.net().on(), "net=off", context -> new NetworkProbe(context.options().net())),
+        new Feature(
+            "memory",
+            options -> options.memory().on(),
+            "nativemem=off and faults=off",
+            context -> new MemoryProbe(context.options().memory())));
   }
 
   /**
    * @param unavailable why BPF cannot be used at all in this JVM, or null when it can
    */
   public static Probes start(ProbeContext context, SyscallTable syscalls, String unavailable) {
-    Probes probes = new Probes();
+    Probes probes = new Probes(context.log());
     for (Feature feature : table(syscalls)) {
       if (!feature.wanted().test(context.options())) {
         probes.features.put(feature.name(), FeatureStatus.off("turned off by " + feature.offByOption()));
@@ -176,8 +187,10 @@ public final class Probes implements AutoCloseable {
   /** Each probe's figures; one that fails says so in its feature line, the others report on. */
   public void contribute(ReportBuilder report) {
     for (Probe probe : running) {
+      long started = System.nanoTime();
       try {
         probe.contribute(report);
+        log.debug(probe.name() + " reported in " + (System.nanoTime() - started) / 1_000_000 + " ms");
       } catch (RuntimeException | LinkageError e) {
         features.put(probe.name(), FeatureStatus.off("its report failed: " + e));
       }

@@ -16,7 +16,9 @@ public enum FrameKind {
   /** A Java method run by the interpreter. */
   INTERPRETED,
   /** An address no symbol source knows. */
-  UNKNOWN;
+  UNKNOWN,
+  /** The class of the objects allocated: the leaf of a heap allocation profile, not code. */
+  ALLOCATED_CLASS;
 
   public boolean isJava() {
     return this == JIT || this == INLINED || this == INTERPRETED;

@@ -25,6 +25,10 @@ public final class ReportBuilder {
   private final Map<Integer, ThreadNetwork> network = new TreeMap<>();
   private List<Connection> connections;
   private NetworkInfo networkInfo;
+  private final Map<Integer, NativeMemory> nativeMemory = new TreeMap<>();
+  private final Map<Integer, PageFaults> pageFaults = new TreeMap<>();
+  private MemoryInfo memoryInfo;
+  private JavaHeapInfo javaHeap;
   private final Map<String, Long> dropped = new LinkedHashMap<>();
   private CpuInfo cpuInfo;
   private OffCpuInfo offCpuInfo;
@@ -105,6 +109,34 @@ public final class ReportBuilder {
     return network.get(tid);
   }
 
+  /** A thread's native memory and page faults; either may be null. */
+  public void memory(int tid, NativeMemory allocations, PageFaults faults) {
+    if (allocations != null) {
+      nativeMemory.put(tid, allocations);
+    }
+    if (faults != null) {
+      pageFaults.put(tid, faults);
+    }
+  }
+
+  public void memoryInfo(MemoryInfo info) {
+    memoryInfo = info;
+  }
+
+  /** Null when the memory probe did not run. */
+  public MemoryInfo memoryInfo() {
+    return memoryInfo;
+  }
+
+  public void javaHeap(JavaHeapInfo info) {
+    javaHeap = info;
+  }
+
+  /** Null when the JVM's heap events were not read. */
+  public JavaHeapInfo javaHeap() {
+    return javaHeap;
+  }
+
   /** A profile to write beside {@code summary.json} as {@code baseName.collapsed} and the like. */
   public record ProfileFile(String baseName, Profile profile, ProfileKind kind, ProfileSpan span) {}
 
@@ -131,12 +163,15 @@ public final class ReportBuilder {
     tids.addAll(cpu.keySet());
     tids.addAll(time.keySet());
     tids.addAll(network.keySet());
+    tids.addAll(nativeMemory.keySet());
+    tids.addAll(pageFaults.keySet());
     List<ThreadSummary> threads = new ArrayList<>();
     for (int tid : tids) {
       ThreadIdentity who = registry.identify(tid);
       threads.add(new ThreadSummary(
           who.tid(), who.name(), who.javaThreadId(), syscalls.getOrDefault(tid, List.of()), cpu.get(tid),
-          time.get(tid), offCpu.get(tid), network.get(tid)));
+          time.get(tid), offCpu.get(tid), network.get(tid), nativeMemory.get(tid),
+          pageFaults.get(tid)));
     }
     return threads;
   }

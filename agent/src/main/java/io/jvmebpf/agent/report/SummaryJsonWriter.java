@@ -51,6 +51,9 @@ public final class SummaryJsonWriter {
         writeNetworkInfo(json, summary.network());
         writeConnections(json, summary.connections());
       }
+      if (summary.memory() != null || summary.javaHeap() != null) {
+        MemoryJson.writeMemory(json, summary.memory(), summary.javaHeap());
+      }
       json.writeEndObject();
     }
     return Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -155,6 +158,7 @@ public final class SummaryJsonWriter {
       json.writeNumberField("connections", network.connections());
       json.writeEndObject();
     }
+    MemoryJson.writeThread(json, thread.nativeMemory(), thread.pageFaults());
     json.writeEndObject();
   }
 
@@ -356,7 +360,7 @@ public final class SummaryJsonWriter {
     }
   }
 
-  private static void writeNullable(JsonGenerator json, String field, Long value) throws IOException {
+  static void writeNullable(JsonGenerator json, String field, Long value) throws IOException {
     if (value == null) {
       json.writeNullField(field);
     } else {

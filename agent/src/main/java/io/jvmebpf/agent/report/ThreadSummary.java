@@ -10,4 +10,5 @@ import java.util.List;
  */
 public record ThreadSummary(
     int tid, String name, Long javaThreadId, List<SyscallSummary> syscalls, CpuSummary cpu,
-    TimeSummary time, OffCpuSummary offCpu, ThreadNetwork network) {}
+    TimeSummary time, OffCpuSummary offCpu, ThreadNetwork network, NativeMemory nativeMemory,
+    PageFaults pageFaults) {}

@@ -11,10 +11,10 @@ import java.util.Map;
 
 /**
  * Java stacks from JFR, each kept once, root first, under a small id; at most {@value #MAX_STACKS}.
- * Not thread-safe: its index guards it. Also the clock JFR stamps its events with, turned into the
+ * Not thread-safe: its user guards it. Also the clock JFR stamps its events with, turned into the
  * kernel's.
  */
-final class JavaStackTable {
+public final class JavaStackTable {
   static final int MAX_STACKS = 65_536;
 
   private final Map<List<Frame>, Integer> ids = new HashMap<>();
@@ -22,7 +22,7 @@ final class JavaStackTable {
   /** CLOCK_MONOTONIC (System.nanoTime, bpf_ktime_get_ns) minus the epoch clock JFR stamps with. */
   private final long epochToMonotonic;
 
-  JavaStackTable() {
+  public JavaStackTable() {
     Instant now = Instant.now();
     long monotonic = System.nanoTime();
     epochToMonotonic = monotonic - (now.getEpochSecond() * 1_000_000_000L + now.getNano());
@@ -34,7 +34,7 @@ final class JavaStackTable {
   }
 
   /** The id of a stack JFR lists leaf first, or -1 when the table is full. */
-  int intern(List<JavaFrame> leafFirst) {
+  public int intern(List<JavaFrame> leafFirst) {
     List<Frame> rootFirst = new ArrayList<>(leafFirst.size());
     for (int i = leafFirst.size() - 1; i >= 0; i--) {
       JavaFrame frame = leafFirst.get(i);
@@ -54,7 +54,7 @@ final class JavaStackTable {
   }
 
   /** Root first. */
-  List<Frame> stack(int id) {
+  public List<Frame> stack(int id) {
     return stacks.get(id);
   }
 

@@ -44,8 +44,10 @@ class SummaryJsonWriterTest {
                         new TreeMap<>(Map.of(16L, 3L)), Instant.parse("2026-11-26T05:00:01Z"), null),
                     new OffCpuSummary(450, List.of(new OffCpuSummary.Stack("io", 500,
                         List.of("schedule_[k]", "java.io.FileInputStream.read")))),
-                    new ThreadNetwork(1000, 20, 2, 1, 1)),
-                new ThreadSummary(44, "GC Thread#0", null, List.of(), null, null, null, null)),
+                    new ThreadNetwork(1000, 20, 2, 1, 1),
+                    new NativeMemory(1000, 65_536_000, 500, 32_768_000, 500, 2, 1 << 21, 1, 1 << 20, 0, 0),
+                    new PageFaults(16_400, 16_500L, 0L)),
+                new ThreadSummary(44, "GC Thread#0", null, List.of(), null, null, null, null, null, null)),
             List.of(
                 new ChildProcess(1001, List.of("sh", "-c", "exit 3"), "launcher", 43,
                     Instant.parse("2026-11-26T05:00:00.123456789Z"), 3, null, 5_000_000, 1_000_000L),
@@ -61,7 +63,13 @@ class SummaryJsonWriterTest {
                     2, 1, 0, 0, 0, 35L, "established"),
                 new Connection("udp", null, new Connection.Endpoint("*", 0), "datagrams", 43, "writer", List.of(), List.of(),
                     Instant.parse("2026-11-26T05:00:01Z"), Instant.parse("2026-11-26T05:00:02Z"), 64, 0, 1, 0, 0,
-                    0, 0, null, null)));
+                    0, 0, null, null)),
+            new MemoryInfo(true, 524_288, 65_536, 1200, 66_000_000, 600, 33_000_000, 700, 90, 20_000,
+                List.of(new MemoryInfo.Outstanding(43, "writer", 32_768_000, 500, Instant.parse("2026-11-26T05:00:01Z"),
+                    List.of("malloc", "app.Writer.allocate")))),
+            new JavaHeapInfo(300, 150_000_000, List.of(new JavaHeapInfo.ClassBytes("byte[]", 100_000_000)), 3,
+                List.of(new JavaHeapInfo.Gc(2, Instant.parse("2026-11-26T05:00:01Z"), 80L << 20, 10L << 20)),
+                Map.of("Thread", new JavaHeapInfo.Nmt(1L << 30, 5L << 20))));
 
     Path written = new SummaryJsonWriter().write(summary, folder.resolve("nested/out"));
     assertEquals(folder.resolve("nested/out/summary.json"), written);
@@ -92,7 +100,25 @@ class SummaryJsonWriterTest {
     assertTrue(json.at("/agent/overhead/bpfRunNs").isNull());
     JsonNode writer = json.at("/threads/0");
     assertEquals(List.of("tid", "name", "javaThreadId", "syscalls", "cpu", "startedAt", "endedAt", "time", "offCpu",
-        "network"), fieldNames(writer));
+        "network", "nativeMemory", "pageFaults"), fieldNames(writer));
+    assertEquals(List.of("mallocCalls", "mallocBytes", "freeCalls", "outstandingBytes", "outstandingAllocations",
+        "mmapCalls", "mmapBytes", "munmapCalls", "munmapBytes", "brkCalls", "brkBytes"),
+        fieldNames(writer.get("nativeMemory")));
+    assertEquals(32_768_000, writer.at("/nativeMemory/outstandingBytes").asLong());
+    assertEquals(List.of("faults", "minor", "major"), fieldNames(writer.get("pageFaults")));
+    assertEquals(16_500, writer.at("/pageFaults/minor").asLong());
+    assertFalse(json.at("/threads/1").has("nativeMemory") || json.at("/threads/1").has("pageFaults"));
+    assertEquals(List.of("native", "pageFaults", "java"), fieldNames(json.get("memory")));
+    assertEquals(List.of("sampleBytes", "maxBlocks", "mallocCalls", "mallocBytes", "freeCalls", "outstandingBytes",
+        "outstandingAllocations", "trackedBlocks", "topOutstanding"), fieldNames(json.at("/memory/native")));
+    assertEquals(List.of("tid", "thread", "bytes", "allocations", "oldestAt", "stack"),
+        fieldNames(json.at("/memory/native/topOutstanding/0")));
+    assertEquals("app.Writer.allocate", json.at("/memory/native/topOutstanding/0/stack/1").asText());
+    assertEquals(List.of("allocationSamples", "allocatedBytes", "topClasses", "collections", "gcs", "nmt"),
+        fieldNames(json.at("/memory/java")));
+    assertEquals("byte[]", json.at("/memory/java/topClasses/0/class").asText());
+    assertEquals(10L << 20, json.at("/memory/java/gcs/0/heapUsedAfterBytes").asLong());
+    assertEquals(5L << 20, json.at("/memory/java/nmt/Thread/committedBytes").asLong());
     assertEquals(List.of("bytesSent", "bytesReceived", "sends", "receives", "connections"),
         fieldNames(writer.get("network")));
     assertEquals(1000, writer.at("/network/bytesSent").asLong());
@@ -120,7 +146,7 @@ class SummaryJsonWriterTest {
     assertEquals(2, write.at("/latencyLog2Ns/64").asLong());
     assertTrue(json.at("/threads/1/javaThreadId").isNull());
     assertEquals(List.of("process", "agent", "cpu", "offCpu", "threads", "processes", "files", "network",
-        "connections"), fieldNames(json));
+        "connections", "memory"), fieldNames(json));
     assertEquals(List.of("max", "connections", "other"), fieldNames(json.get("network")));
     assertEquals(List.of("connections", "bytesSent", "bytesReceived", "sends", "receives", "retransmits", "resets"),
         fieldNames(json.at("/network/other")));
@@ -159,9 +185,10 @@ class SummaryJsonWriterTest {
     Summary summary = new Summary(
         new ProcessInfo(1, "jvm", "6.18", Instant.EPOCH, 1, null),
         new AgentInfo("1", 0, Map.of(), new Overhead(0, 0, null, null, 0, 0), Map.of()), null, null, List.of(),
-        List.of(), null, null, null);
+        List.of(), null, null, null, null, null);
     JsonNode json = new ObjectMapper().readTree(new SummaryJsonWriter().write(summary, folder).toFile());
     assertFalse(json.has("files"));
+    assertFalse(json.has("memory"));
     assertFalse(json.get("process").has("memory"));
     assertFalse(json.has("network"));
     assertFalse(json.has("connections"));

@@ -171,7 +171,7 @@ public final class NetworkProbe extends PolledBpfProbe {
         ? javaSockets.heaviest(c.remote().address(), c.remote().port(), c.tid(), epochNanos(c.startedAt(), Long.MIN_VALUE),
             epochNanos(c.endedAt(), Long.MAX_VALUE))
         : null;
-    return c.joined(name, java == null ? List.of() : leafFirst(java));
+    return c.joined(name, java == null ? List.of() : FrameNames.leafFirst(java));
   }
 
   private static long epochNanos(Instant at, long none) {
@@ -229,15 +229,7 @@ public final class NetworkProbe extends PolledBpfProbe {
 
   /** Leaf first; empty when none was taken. */
   private List<String> stack(long id) {
-    return leafFirst(resolver.user(0, id).frames());
-  }
-
-  private static List<String> leafFirst(List<Frame> rootFirst) {
-    List<String> leafFirst = new ArrayList<>(rootFirst.size());
-    for (int i = rootFirst.size() - 1; i >= 0; i--) {
-      leafFirst.add(FrameNames.label(rootFirst.get(i)));
-    }
-    return leafFirst;
+    return FrameNames.leafFirst(resolver.user(0, id).frames());
   }
 
   /** {@code *}:0 for a UDP socket with no peer. */

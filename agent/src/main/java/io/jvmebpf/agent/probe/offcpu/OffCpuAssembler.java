@@ -127,15 +127,7 @@ final class OffCpuAssembler {
     return stacks.entrySet().stream()
         .sorted(Comparator.comparingLong((Map.Entry<StackKey, long[]> e) -> e.getValue()[0]).reversed())
         .limit(TOP_STACKS)
-        .map(e -> new OffCpuSummary.Stack(e.getKey().reason(), e.getValue()[0], leafFirst(e.getKey().frames())))
+        .map(e -> new OffCpuSummary.Stack(e.getKey().reason(), e.getValue()[0], FrameNames.leafFirst(e.getKey().frames())))
         .toList();
-  }
-
-  private static List<String> leafFirst(List<Frame> rootFirst) {
-    List<String> names = new ArrayList<>(rootFirst.size());
-    for (int i = rootFirst.size() - 1; i >= 0; i--) {
-      names.add(FrameNames.label(rootFirst.get(i)));
-    }
-    return names;
   }
 }

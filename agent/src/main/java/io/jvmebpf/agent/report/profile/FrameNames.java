@@ -3,6 +3,8 @@ package io.jvmebpf.agent.report.profile;
 import io.jvmebpf.agent.profile.Frame;
 import io.jvmebpf.agent.profile.FrameKind;
 import io.jvmebpf.agent.profile.StackSample;
+import java.util.ArrayList;
+import java.util.List;
 
 /** How the text formats name threads and frames, so that the collapsed file and the flame graph agree. */
 public final class FrameNames {
@@ -26,9 +28,25 @@ public final class FrameNames {
     return line.toString();
   }
 
-  /** A frame as the collapsed format and the report name it: kernel frames end in {@code _[k]}. */
+  /**
+   * A frame as the collapsed format and the report name it: kernel frames end in {@code _[k]},
+   * allocated classes in {@code _[i]}, as async-profiler writes them.
+   */
   public static String label(Frame frame) {
-    return frame.kind() == FrameKind.KERNEL ? frame.name() + "_[k]" : frame.name();
+    return switch (frame.kind()) {
+      case KERNEL -> frame.name() + "_[k]";
+      case ALLOCATED_CLASS -> frame.name() + "_[i]";
+      default -> frame.name();
+    };
+  }
+
+  /** Frames given root first, as the report lists them: leaf first, as in a Java stack trace. */
+  public static List<String> leafFirst(List<Frame> rootFirst) {
+    List<String> names = new ArrayList<>(rootFirst.size());
+    for (int i = rootFirst.size() - 1; i >= 0; i--) {
+      names.add(label(rootFirst.get(i)));
+    }
+    return names;
   }
 
   /**

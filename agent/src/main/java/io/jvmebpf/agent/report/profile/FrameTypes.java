@@ -15,6 +15,7 @@ final class FrameTypes {
       // async-profiler tells the JVM's own C++ from other native code the same way.
       case NATIVE -> frame.name().contains("::") ? one.convert.Frame.TYPE_CPP : one.convert.Frame.TYPE_NATIVE;
       case UNKNOWN -> one.convert.Frame.TYPE_NATIVE;
+      case ALLOCATED_CLASS -> one.convert.Frame.TYPE_CPP; // a colour no Java frame has
     };
   }
 }

@@ -35,6 +35,30 @@ public record ProfileKind(String title, String countName, List<ValueType> sample
           List.of(new ValueType("offcpu", "nanoseconds", false)),
           new ValueType("offcpu", "nanoseconds", false));
 
+  /** Bytes allocated by the C library's allocator, as its tracked blocks stand for them. */
+  public static final ProfileKind NATIVE_ALLOC =
+      new ProfileKind(
+          "Native allocations",
+          "bytes",
+          List.of(new ValueType("alloc_space", "bytes", false)),
+          new ValueType("space", "bytes", false));
+
+  /** Java heap allocations, as the JVM's allocation samples weigh them. */
+  public static final ProfileKind JAVA_ALLOC =
+      new ProfileKind(
+          "Java heap allocations",
+          "bytes",
+          List.of(new ValueType("alloc_space", "bytes", false)),
+          new ValueType("space", "bytes", false));
+
+  /** Page faults taken in user mode, each counted. */
+  public static final ProfileKind PAGE_FAULTS =
+      new ProfileKind(
+          "Page faults",
+          "faults",
+          List.of(new ValueType("faults", "count", false)),
+          new ValueType("faults", "count", false));
+
   public ProfileKind {
     sampleTypes = List.copyOf(sampleTypes);
   }

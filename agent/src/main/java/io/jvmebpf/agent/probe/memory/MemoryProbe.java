@@ -1,0 +1,168 @@
+package io.jvmebpf.agent.probe.memory;
+
+import static io.jvmebpf.agent.probe.memory.MemoryLayouts.*;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import io.jvmebpf.agent.config.MemoryOptions;
+import io.jvmebpf.agent.probe.BpfProbe;
+import io.jvmebpf.agent.probe.ProbeContext;
+import io.jvmebpf.agent.report.ReportBuilder;
+import io.jvmebpf.agent.report.profile.ProfileSpan;
+import io.jvmebpf.agent.stacks.StackLayouts;
+import io.jvmebpf.agent.stacks.StackResolver;
+import io.jvmebpf.agent.threads.ThreadRegistry;
+import io.jvmebpf.bpf.BpfMap;
+import io.jvmebpf.bpf.BpfObject;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * The JVM's native memory ({@code memory.bpf.c}): its libc allocator's calls and blocks through
+ * uprobes, its mmap, munmap and sbrk calls, and the page faults of its threads, all summed in the
+ * kernel and read once at the report.
+ */
+public final class MemoryProbe extends BpfProbe {
+  /** Each uprobe program and the libc functions it goes on; the allocators also get the return probe. */
+  private record Uprobe(String program, List<String> functions, boolean returns) {}
+
+  private static final List<Uprobe> UPROBES = List.of(
+      new Uprobe("malloc_entry", List.of("malloc"), true),
+      new Uprobe("calloc_entry", List.of("calloc"), true),
+      new Uprobe("realloc_entry", List.of("realloc"), true),
+      new Uprobe("posix_memalign_entry", List.of("posix_memalign"), true),
+      new Uprobe("aligned_entry", List.of("aligned_alloc", "memalign"), true),
+      new Uprobe("free_entry", List.of("free"), false),
+      new Uprobe("mmap_entry", List.of("mmap"), false),
+      new Uprobe("munmap_entry", List.of("munmap"), false),
+      new Uprobe("sbrk_entry", List.of("sbrk"), false));
+  private static final String RETURN_PROGRAM = "alloc_exit";
+  private static final String FAULT_PROGRAM = "on_fault";
+  private static final String EXIT_PROGRAM = "on_exit";
+
+  private final MemoryOptions options;
+  private String libc;
+  private int pid;
+  private ThreadRegistry threads;
+  private StackResolver resolver;
+  private ProfileSpan.Start clock;
+
+  public MemoryProbe(MemoryOptions options) {
+    super("memory");
+    this.options = options;
+  }
+
+  @Override
+  public String name() {
+    return "memory";
+  }
+
+  @Override
+  public String note() {
+    String allocations = !options.nativeOn() ? "native allocations off"
+        : options.sampleBytes() <= 1 ? "every native allocation tracked"
+        : "native allocations tracked 1 per " + options.sampleBytes() + " bytes";
+    return allocations + (options.faults() ? ", page faults" : "");
+  }
+
+  @Override
+  protected long configSize() {
+    return CONFIG_BYTES;
+  }
+
+  @Override
+  protected void configure(MemorySegment rodata, BpfObject object, ProbeContext context) {
+    rodata.set(JAVA_LONG, CONFIG_SAMPLE_BYTES, options.sampleBytes());
+    object.map("allocations").setMaxEntries(options.maxBlocks());
+    if (options.nativeOn()) {
+      libc = Libc.path(); // before load: no C library, no probe
+    }
+    pid = (int) ProcessHandle.current().pid();
+  }
+
+  @Override
+  protected void checkLayouts(BpfObject object) {
+    requireSize(object.map("threads"), 4, THREAD_BYTES);
+    requireSize(object.map("pending"), 4, PENDING_BYTES);
+    requireSize(object.map("allocations"), 8, ALLOCATION_BYTES);
+    requireSize(object.map("sites"), SITE_KEY_BYTES, SITE_BYTES_SIZE);
+    requireSize(object.map("fault_sites"), SITE_KEY_BYTES, 8);
+    requireSize(object.map("stacks"), 8, StackLayouts.STACK_BYTES);
+    requireSize(object.map("counters"), 4, 8);
+  }
+
+  @Override
+  protected void attach(BpfObject object, ProbeContext context) {
+    attachSome(object, program -> true);
+  }
+
+  /** free stays: a block freed in a pause would otherwise stay outstanding; on_exit records an end. */
+  @Override
+  protected boolean keptWhilePaused(String program) {
+    return program.equals("free_entry") || program.equals(EXIT_PROGRAM);
+  }
+
+  @Override
+  protected void reattach(BpfObject object) {
+    attachSome(object, program -> !keptWhilePaused(program));
+  }
+
+  /**
+   * Attaches the programs {@code which} accepts of those the options turn on, all or none:
+   * uprobes by libc function name in this process only, tracepoints by their section.
+   */
+  private void attachSome(BpfObject object, Predicate<String> which) {
+    try {
+      if (options.nativeOn()) {
+        for (Uprobe uprobe : UPROBES) {
+          if (which.test(uprobe.program())) {
+            for (String function : uprobe.functions()) {
+              object.program(uprobe.program()).attachUprobe(false, pid, libc, function);
+              if (uprobe.returns() && which.test(RETURN_PROGRAM)) {
+                object.program(RETURN_PROGRAM).attachUprobe(true, pid, libc, function);
+              }
+            }
+          }
+        }
+      }
+      if (options.faults()) {
+        object.attach(program -> (program.equals(FAULT_PROGRAM) || program.equals(EXIT_PROGRAM))
+            && which.test(program));
+      }
+    } catch (RuntimeException e) {
+      object.detach(which);
+      throw e;
+    }
+  }
+
+  @Override
+  protected void started(BpfObject object, ProbeContext context) {
+    threads = context.threads();
+    clock = ProfileSpan.Start.now();
+    resolver = new StackResolver(new BpfMap[] {object.map("stacks")}, context.symbols());
+  }
+
+  @Override
+  public void contribute(ReportBuilder report) {
+    BpfObject object = object();
+    if (object == null) {
+      return;
+    }
+    new MemoryReport(object, options, threads, resolver, clock).addTo(report);
+    BpfMap counters = object.map("counters");
+    report.dropped("memory.threadsMapFull", counters.counter(THREADS_FULL));
+    report.dropped("memory.pendingMapFull", counters.counter(PENDING_FULL));
+    report.dropped("memory.allocationsMapFull", counters.counter(ALLOCATIONS_FULL));
+    report.dropped("memory.sitesMapFull", counters.counter(SITES_FULL));
+    report.dropped("memory.userStacksLost", counters.counter(STACKS_LOST));
+    report.dropped("memory.faultSitesMapFull", counters.counter(FAULT_SITES_FULL));
+  }
+
+  @Override
+  protected void stopping() {
+    if (resolver != null) {
+      resolver.close();
+      resolver = null;
+    }
+  }
+}
