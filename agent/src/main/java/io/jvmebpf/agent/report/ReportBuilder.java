@@ -119,6 +119,14 @@ public final class ReportBuilder {
     }
   }
 
+  public NativeMemory nativeMemory(int tid) {
+    return nativeMemory.get(tid);
+  }
+
+  public PageFaults pageFaults(int tid) {
+    return pageFaults.get(tid);
+  }
+
   public void memoryInfo(MemoryInfo info) {
     memoryInfo = info;
   }

@@ -54,7 +54,8 @@ class OptionsParserTest {
         List.of(
             "unknown option 'bogus' (known: out, syscalls, syscalls.max, cpu, event, interval, rate,"
                 + " cpu.stacks, offcpu, offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net,"
-                + " net.max, net.jfr, log, loglevel, bpfstats, progress)",
+                + " net.max, net.jfr, nativemem, nativemem.sample, nativemem.max, faults, alloc, log, loglevel,"
+                + " bpfstats, progress)",
             "syscalls=: 'wrte' is not a syscall of this architecture",
             "loglevel=loud is not one of info, debug",
             "out= needs a folder",
@@ -136,6 +137,23 @@ class OptionsParserTest {
     assertEquals(
         List.of("net=maybe is not one of on, off", "net.max=0 is not a number from 1 to 1048576",
             "net.jfr=soon is not a duration (e.g. 20ms, 0) or off"),
+        invalid.errors());
+  }
+
+  @Test
+  void memoryOptionsTakeSizesAsAsyncProfilerWritesThem() {
+    assertEquals(MemoryOptions.defaults(), valid("").memory());
+    assertEquals(new MemoryOptions(false, 65_536, 1000, false, false),
+        valid("nativemem=off,nativemem.sample=64k,nativemem.max=1000,faults=off,alloc=off").memory());
+    assertEquals(0, valid("nativemem.sample=0").memory().sampleBytes());
+    assertEquals(2L << 20, valid("nativemem.sample=2M").memory().sampleBytes());
+    assertEquals(1000, valid("nativemem.sample=1000").memory().sampleBytes());
+    OptionsParser.Invalid invalid = assertInstanceOf(
+        OptionsParser.Invalid.class, parser.parse("nativemem=yes,nativemem.sample=lots,nativemem.max=1,alloc=2"));
+    assertEquals(
+        List.of("nativemem=yes is not one of on, off",
+            "nativemem.sample=lots is not a size (e.g. 512k, 1m, 0 for every block, or bytes)",
+            "nativemem.max=1 is not a number from 64 to 4194304", "alloc=2 is not one of on, off"),
         invalid.errors());
   }
 
