@@ -161,7 +161,7 @@ public final class BpfObject implements AutoCloseable {
         }
       }
     } catch (RuntimeException e) {
-      closeAll(attached); // the first failure, attaching, is the one thrown
+      attached.forEach(BpfObject::closeQuietly);
       throw e;
     }
     return attached;
@@ -190,56 +190,16 @@ public final class BpfObject implements AutoCloseable {
       links.removeAll(detaching);
     }
     // Outside the object's lock: a link's close takes the link's lock, then unregisters here.
-    BpfException first = closeAll(detaching);
+    BpfException first = null;
+    for (BpfLink link : detaching) {
+      try {
+        link.close();
+      } catch (BpfException e) {
+        first = first == null ? e : first;
+      }
+    }
     if (first != null) {
       throw first;
-    }
-  }
-
-  /**
-   * Closes every link, each whatever the others did, and returns the first failure. At once, each
-   * on a thread of its own: the kernel waits out an RCU grace period at each uprobe's removal
-   * (about 0.1 s each, measured on 6.18), which links closed together share.
-   */
-  private static BpfException closeAll(List<BpfLink> closing) {
-    if (closing.size() == 1) {
-      return closeOne(closing.getFirst());
-    }
-    BpfException[] failures = new BpfException[closing.size()];
-    List<Thread> closers = new ArrayList<>(closing.size());
-    for (int i = 0; i < closing.size(); i++) {
-      int index = i;
-      closers.add(Thread.ofPlatform().daemon().name("jvm-ebpf-detach")
-          .start(() -> failures[index] = closeOne(closing.get(index))));
-    }
-    boolean interrupted = false;
-    for (Thread closer : closers) {
-      while (true) {
-        try {
-          closer.join();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true; // the links must be closed before the object is
-        }
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-    for (BpfException failure : failures) {
-      if (failure != null) {
-        return failure;
-      }
-    }
-    return null;
-  }
-
-  private static BpfException closeOne(BpfLink link) {
-    try {
-      link.close();
-      return null;
-    } catch (BpfException e) {
-      return e;
     }
   }
 
@@ -256,6 +216,14 @@ public final class BpfObject implements AutoCloseable {
   /** A link closed by whoever holds it (a perf event's, closed with its CPU) leaves the list. */
   synchronized void unregister(BpfLink link) {
     links.remove(link);
+  }
+
+  private static void closeQuietly(BpfLink link) {
+    try {
+      link.close();
+    } catch (BpfException e) {
+      // the first failure, attaching, is the one thrown
+    }
   }
 
   void requireLoaded(String doing) {
@@ -282,7 +250,7 @@ public final class BpfObject implements AutoCloseable {
       links.clear();
     }
     // bpf_object__close below releases the programs whatever each link's state.
-    closeAll(attached);
+    attached.forEach(BpfObject::closeQuietly);
     try {
       Libbpf.bpf_object__close.invokeExact(handle);
     } catch (Throwable t) {

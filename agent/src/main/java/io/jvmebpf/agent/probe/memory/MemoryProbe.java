@@ -72,6 +72,10 @@ public final class MemoryProbe extends BpfProbe {
 
   @Override
   protected void configure(MemorySegment rodata, BpfObject object, ProbeContext context) {
+    if (!System.getProperty("os.arch").equals("amd64")) {
+      // The programs read arguments from x86-64's registers, and page_fault_user is x86's tracepoint.
+      throw new IllegalStateException("x86-64 only for now; this JVM runs on " + System.getProperty("os.arch"));
+    }
     rodata.set(JAVA_LONG, CONFIG_SAMPLE_BYTES, options.sampleBytes());
     object.map("allocations").setMaxEntries(options.maxBlocks());
     if (options.nativeOn()) {

@@ -319,6 +319,13 @@
       cols.push({ label: "bytes received", get: (t) => (t.network ? t.network.bytesReceived : null), fmt: bytes, num: true });
       cols.push({ label: "connections", get: (t) => (t.network ? t.network.connections : null), num: true });
     }
+    if (threads.some((t) => t.nativeMemory)) {
+      cols.push({ label: "malloc'd", get: (t) => (t.nativeMemory ? t.nativeMemory.mallocBytes : null), fmt: bytes, num: true });
+      cols.push({ label: "native held", get: (t) => (t.nativeMemory ? t.nativeMemory.outstandingBytes : null), fmt: bytes, num: true });
+    }
+    if (threads.some((t) => t.pageFaults)) {
+      cols.push({ label: "page faults", get: (t) => (t.pageFaults ? t.pageFaults.faults : null), num: true });
+    }
     s.append(table(cols, threads, { sortBy: threads.some((t) => t.cpu) ? 6 : 5 }));
   }
 
@@ -326,7 +333,8 @@
   function flameSection(name, p) {
     const time = p.unit === "ns";
     const fmt = (v) => (time ? ns(v) : int(v) + " " + p.unit);
-    const s = section("flame-" + name, name === "cpu" ? "CPU flame graph" : name === "offcpu" ? "Off-CPU flame graph" : name + " flame graph",
+    const titles = { cpu: "CPU", offcpu: "Off-CPU", "native-alloc": "Native allocations", alloc: "Java heap allocations", faults: "Page faults" };
+    const s = section("flame-" + name, (titles[name] || name) + " flame graph",
       p.title + (p.shownStacks < p.allStacks ? " — the " + p.shownStacks + " heaviest of " + p.allStacks + " stacks shown" : "")
       + ". Root at the top; click a frame to zoom, the top bar to zoom out; search takes a regular expression.");
     // Threads by weight, heaviest first.
@@ -481,6 +489,49 @@
     s.append(el("p", { class: "note" }, "Network: ", kvLine(Object.fromEntries(Object.entries(summary.network).filter(([, v]) => typeof v !== "object")))));
   }
 
+  // ---- memory: native blocks held (leak candidates), the Java heap ----
+  if (summary.memory && typeof summary.memory === "object") {
+    const m = summary.memory;
+    const s = section("memory", "Memory", "The C library's allocator as the kernel traced it, and the Java heap as the JVM's own events tell it.");
+    if (m.native) {
+      s.append(el("p", { class: "note" }, "Native: ", kvLine(Object.fromEntries(Object.entries(m.native).filter(([, v]) => typeof v !== "object")))));
+      if (m.native.topOutstanding && m.native.topOutstanding.length) {
+        s.append(el("h3", { text: "Stacks holding the most native memory" }), table([
+          { label: "thread", get: (r) => r.thread },
+          { label: "held", get: (r) => r.bytes, fmt: bytes, num: true },
+          { label: "blocks", get: (r) => r.allocations, num: true },
+          { label: "oldest", get: (r) => r.oldestAt },
+          { label: "stack (leaf first)", get: (r) => r.stack.join(" ← "), fmt: clip },
+        ], m.native.topOutstanding, { sortBy: 1 }));
+      }
+    }
+    if (m.pageFaults != null) s.append(el("p", { class: "note" }, "Page faults (user mode): " + int(m.pageFaults)));
+    if (m.java) {
+      s.append(el("p", { class: "note" }, "Java heap: ", kvLine(Object.fromEntries(Object.entries(m.java).filter(([, v]) => typeof v !== "object")))));
+      if (m.java.topClasses && m.java.topClasses.length) {
+        s.append(el("h3", { text: "Classes allocated most" }), table([
+          { label: "class", get: (r) => r.class },
+          { label: "bytes", get: (r) => r.bytes, fmt: bytes, num: true },
+        ], m.java.topClasses, { sortBy: 1 }));
+      }
+      if (m.java.gcs && m.java.gcs.length) {
+        s.append(el("h3", { text: "Collections" }), table([
+          { label: "id", get: (r) => r.id, num: true },
+          { label: "at", get: (r) => r.at },
+          { label: "heap before", get: (r) => r.heapUsedBeforeBytes, fmt: bytes, num: true },
+          { label: "heap after", get: (r) => r.heapUsedAfterBytes, fmt: bytes, num: true },
+        ], m.java.gcs));
+      }
+      if (m.java.nmt) {
+        s.append(el("h3", { text: "Native Memory Tracking" }), table([
+          { label: "category", get: (r) => r[0] },
+          { label: "reserved", get: (r) => r[1].reservedBytes, fmt: bytes, num: true },
+          { label: "committed", get: (r) => r[1].committedBytes, fmt: bytes, num: true },
+        ], Object.entries(m.java.nmt), { sortBy: 2 }));
+      }
+    }
+  }
+
   // ---- CPU and off-CPU facts ----
   if (summary.cpu || summary.offCpu) {
     const s = section("profiles", "Profiler settings and shares");
@@ -489,7 +540,7 @@
   }
 
   // ---- any key this page does not know yet: shown as data, so nothing in the report is hidden ----
-  const known = new Set(["process", "agent", "cpu", "offCpu", "threads", "processes", "files", "connections", "connectionsOther", "network"]);
+  const known = new Set(["process", "agent", "cpu", "offCpu", "threads", "processes", "files", "connections", "connectionsOther", "network", "memory"]);
   for (const [k, v] of Object.entries(summary)) {
     if (known.has(k) || v == null) continue;
     const s = section("data-" + k, k);
