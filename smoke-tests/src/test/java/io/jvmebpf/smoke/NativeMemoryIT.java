@@ -22,7 +22,7 @@ class NativeMemoryIT {
   void nativeBlocksPageFaultsAndHeapAllocationsAreTheWorkloadsOwn() throws Exception {
     AgentRun.Result run = AgentRun.of("io.jvmebpf.workloads.NativeMemoryWorkload")
         .jvmFlags("-Xmx64m", "-XX:NativeMemoryTracking=summary", "--enable-native-access=ALL-UNNAMED")
-        .agentOptions("nativemem.sample=0")
+        .agentOptions("nativemem=on,nativemem.sample=0")
         .run();
     assertEquals(0, run.exitCode(), run.describe());
     assertTrue(run.stdout().contains("done"), run.describe());

@@ -18,7 +18,7 @@ public record MemoryOptions(boolean nativeOn, long sampleBytes, int maxBlocks, b
   public static final int MAX_MAX_BLOCKS = 1 << 22;
 
   public static MemoryOptions defaults() {
-    return new MemoryOptions(true, DEFAULT_SAMPLE_BYTES, DEFAULT_MAX_BLOCKS, true, true);
+    return new MemoryOptions(false, DEFAULT_SAMPLE_BYTES, DEFAULT_MAX_BLOCKS, true, true);
   }
 
   /** Whether the BPF probe runs. */
