@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import jdk.jfr.FlightRecorder;
 
 /**
  * Known answers for the network probe, over loopback, all in this JVM:
@@ -31,7 +30,7 @@ public final class NetworkWorkload {
   private NetworkWorkload() {}
 
   public static void main(String[] args) throws Exception {
-    awaitJfr();
+    AgentJfr.await(); // its socket events name each connection's Java code
     try (ServerSocket server = new ServerSocket(0, 128, LOOPBACK); ServerSocket echo = new ServerSocket(0, 128, LOOPBACK)) {
       Thread serving = new Thread(() -> drain(server), "net-server");
       serving.start();
@@ -67,18 +66,6 @@ public final class NetworkWorkload {
     }
     System.out.println("done");
     Thread.sleep(300);
-  }
-
-  /**
-   * Until the JVM's flight recorder runs (the agent starts it in the background; its socket events
-   * name each connection's Java code), at most 10 s, and a moment more; then a second without one.
-   */
-  private static void awaitJfr() throws InterruptedException {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (!FlightRecorder.isInitialized() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    Thread.sleep(FlightRecorder.isInitialized() ? 500 : 1_000);
   }
 
   private static void drain(ServerSocket server) {

@@ -46,6 +46,7 @@ public final class NativeMemoryWorkload {
     if (!small) {
       Thread toucher = Thread.ofPlatform().name("toucher").start(NativeMemoryWorkload::touchPages);
       toucher.join();
+      AgentJfr.await(); // the heap's allocations are the JVM's own samples
       Thread heap = Thread.ofPlatform().name("heapallocator").start(NativeMemoryWorkload::allocateOnHeap);
       heap.join();
     }

@@ -81,15 +81,16 @@ class ReportHtmlIT {
     assertTrue(points >= 2 && points == samples, points + " points drawn of " + samples + " samples");
     assertTrue(memory.contains(">MiB<") && memory.contains(">seconds since the agent started<"), "axes unlabelled");
 
+    assertTrue(all.dom().contains("<section id=\"memory\""), "no memory section");
     // Sections of features still to come light up from their keys alone: the same page with a
-    // memory key added to its data.
+    // spans key added to its data.
     ObjectNode future = (ObjectNode) new ObjectMapper().readTree(report.resolve("summary.json").toFile());
-    future.putObject("memory").put("nativeAllocatedBytes", 1234);
+    future.putObject("spans").put("onCpuNs", 1234);
     Path futurePage = runDir.resolve("future.html");
     Files.writeString(futurePage, withSummary(html, future.toString()));
     HeadlessChromium.Page later = chromium.dumpDom(futurePage.toUri().toString());
     assertEquals(List.of(), later.console(), "console messages of the page with future keys");
-    assertTrue(later.dom().contains("<section id=\"data-memory\""), "an unknown key is not shown");
+    assertTrue(later.dom().contains("<section id=\"data-spans\""), "an unknown key is not shown");
 
     Path png = runDir.resolve("report.png");
     assertEquals(List.of(), chromium.screenshot(url, png), "console messages while taking the screenshot");
