@@ -264,46 +264,40 @@ int free_entry(struct pt_regs___x86 *regs)
 	return 0;
 }
 
+/* Adds a call and its bytes to the calling thread's figures (mmap, munmap, sbrk). */
+static __always_inline int count_call(__u64 *calls, __u64 *bytes, __u64 size)
+{
+	__sync_fetch_and_add(calls, 1);
+	__sync_fetch_and_add(bytes, size);
+	return 0;
+}
+
 SEC("uprobe")
 int mmap_entry(struct pt_regs___x86 *regs)
 {
-	struct thread_memory *t;
 	__u32 tid;
+	struct thread_memory *t = thread_of(&tid);
 
-	t = thread_of(&tid);
-	if (!t)
-		return 0;
-	__sync_fetch_and_add(&t->mmap_calls, 1);
-	__sync_fetch_and_add(&t->mmap_bytes, arg(regs, 1));
-	return 0;
+	return t ? count_call(&t->mmap_calls, &t->mmap_bytes, arg(regs, 1)) : 0;
 }
 
 SEC("uprobe")
 int munmap_entry(struct pt_regs___x86 *regs)
 {
-	struct thread_memory *t;
 	__u32 tid;
+	struct thread_memory *t = thread_of(&tid);
 
-	t = thread_of(&tid);
-	if (!t)
-		return 0;
-	__sync_fetch_and_add(&t->munmap_calls, 1);
-	__sync_fetch_and_add(&t->munmap_bytes, arg(regs, 1));
-	return 0;
+	return t ? count_call(&t->munmap_calls, &t->munmap_bytes, arg(regs, 1)) : 0;
 }
 
+/* Its increment is signed (the heap shrinks with a negative one): summed as two's complement. */
 SEC("uprobe")
 int sbrk_entry(struct pt_regs___x86 *regs)
 {
-	struct thread_memory *t;
 	__u32 tid;
+	struct thread_memory *t = thread_of(&tid);
 
-	t = thread_of(&tid);
-	if (!t)
-		return 0;
-	__sync_fetch_and_add(&t->brk_calls, 1);
-	__sync_fetch_and_add(&t->brk_bytes, (__s64)arg(regs, 0));
-	return 0;
+	return t ? count_call(&t->brk_calls, (__u64 *)&t->brk_bytes, arg(regs, 0)) : 0;
 }
 
 /*
@@ -339,7 +333,10 @@ int on_fault(__u64 *ctx)
 	return 0;
 }
 
-/* A thread's end: its fault counters while they can still be read. */
+/*
+ * A thread's end: its call under way, if any, will not return (its tid may be reused), and its
+ * fault counters can be read one last time.
+ */
 SEC("tp_btf/sched_process_exit")
 int on_exit(__u64 *ctx)
 {
@@ -349,6 +346,7 @@ int on_exit(__u64 *ctx)
 
 	if (!in_scope(&cfg.scope, &tid))
 		return 0;
+	bpf_map_delete_elem(&pending, &tid);
 	t = bpf_map_lookup_elem(&threads, &tid);
 	if (!t || !t->faults)
 		return 0;

@@ -1,28 +1,18 @@
 package io.jvmebpf.workloads;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 
 /**
  * A page-fault-heavy loop for bench/nativemem-overhead: maps 16 MiB fresh with mmap (not malloc,
  * whose threshold grows so that freed memory is reused, resident), writes a byte in each 4 KiB
- * page, unmaps it. Runs
- * WARMUP seconds, then times ROUNDS rounds and prints {@code ns/op=N} per page.
+ * page, unmaps it. Runs WARMUP seconds, then times ROUNDS rounds and prints {@code ns/op=N} per page.
  *
  * <p>Arguments: {@code ROUNDS WARMUP_SECONDS}.
  */
 public final class FaultLoop {
   private static final long BYTES = 16 << 20;
   private static final long PAGE = 4096;
-  private static final Linker LINKER = Linker.nativeLinker();
-  private static final MethodHandle MMAP = LINKER.downcallHandle(LINKER.defaultLookup().find("mmap").orElseThrow(),
-      FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
-          ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
-  private static final MethodHandle MUNMAP = LINKER.downcallHandle(LINKER.defaultLookup().find("munmap").orElseThrow(),
-      FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
   private static final int PROT_READ_WRITE = 3;
   private static final int MAP_PRIVATE_ANONYMOUS = 0x22;
 
@@ -42,11 +32,11 @@ public final class FaultLoop {
   }
 
   private static void round() throws Throwable {
-    MemorySegment memory = ((MemorySegment) MMAP.invokeExact(MemorySegment.NULL, BYTES, PROT_READ_WRITE,
+    MemorySegment memory = ((MemorySegment) LibcCalls.MMAP.invokeExact(MemorySegment.NULL, BYTES, PROT_READ_WRITE,
         MAP_PRIVATE_ANONYMOUS, -1, 0L)).reinterpret(BYTES);
     for (long at = 0; at < BYTES; at += PAGE) {
       memory.set(ValueLayout.JAVA_BYTE, at, (byte) 1);
     }
-    int unmapped = (int) MUNMAP.invokeExact(memory, BYTES);
+    int unmapped = (int) LibcCalls.MUNMAP.invokeExact(memory, BYTES);
   }
 }

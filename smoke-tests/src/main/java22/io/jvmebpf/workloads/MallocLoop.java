@@ -1,10 +1,6 @@
 package io.jvmebpf.workloads;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 
 /**
  * A malloc-heavy loop for bench/nativemem-overhead: each op frees one of 1,024 held blocks and
@@ -14,12 +10,6 @@ import java.lang.invoke.MethodHandle;
  * <p>Arguments: {@code SIZE OPS WARMUP_SECONDS}.
  */
 public final class MallocLoop {
-  private static final Linker LINKER = Linker.nativeLinker();
-  private static final MethodHandle MALLOC = LINKER.downcallHandle(
-      LINKER.defaultLookup().find("malloc").orElseThrow(),
-      FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-  private static final MethodHandle FREE = LINKER.downcallHandle(
-      LINKER.defaultLookup().find("free").orElseThrow(), FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
   private static final MemorySegment[] HELD = new MemorySegment[1024];
 
   private MallocLoop() {}
@@ -29,7 +19,7 @@ public final class MallocLoop {
     long ops = Long.parseLong(args[1]);
     long warmupNs = Long.parseLong(args[2]) * 1_000_000_000L;
     for (int i = 0; i < HELD.length; i++) {
-      HELD[i] = (MemorySegment) MALLOC.invokeExact(size);
+      HELD[i] = (MemorySegment) LibcCalls.MALLOC.invokeExact(size);
     }
     long warmupEnd = System.nanoTime() + warmupNs;
     while (System.nanoTime() < warmupEnd) {
@@ -43,8 +33,8 @@ public final class MallocLoop {
   private static void loop(long size, long ops) throws Throwable {
     for (long op = 0; op < ops; op++) {
       int i = (int) (op & (HELD.length - 1));
-      FREE.invokeExact(HELD[i]);
-      HELD[i] = (MemorySegment) MALLOC.invokeExact(size);
+      LibcCalls.FREE.invokeExact(HELD[i]);
+      HELD[i] = (MemorySegment) LibcCalls.MALLOC.invokeExact(size);
     }
   }
 }

@@ -1,10 +1,6 @@
 package io.jvmebpf.workloads;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 
 /**
@@ -24,12 +20,6 @@ import java.nio.ByteBuffer;
  * Needs {@code --enable-native-access=ALL-UNNAMED} to call C without a warning.
  */
 public final class NativeMemoryWorkload {
-  private static final Linker LINKER = Linker.nativeLinker();
-  private static final MethodHandle MALLOC = LINKER.downcallHandle(
-      LINKER.defaultLookup().find("malloc").orElseThrow(),
-      FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-  private static final MethodHandle FREE = LINKER.downcallHandle(
-      LINKER.defaultLookup().find("free").orElseThrow(), FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
   static final int PAGE = 4096;
   static final int BUFFER_BYTES = 64 << 20;
   static final int HEAP_ARRAYS = 100_000;
@@ -58,10 +48,10 @@ public final class NativeMemoryWorkload {
     MemorySegment[] blocks = new MemorySegment[count];
     try {
       for (int i = 0; i < count; i++) {
-        blocks[i] = (MemorySegment) MALLOC.invokeExact(size);
+        blocks[i] = (MemorySegment) LibcCalls.MALLOC.invokeExact(size);
       }
       for (int i = 0; i < count; i += 2) {
-        FREE.invokeExact(blocks[i]);
+        LibcCalls.FREE.invokeExact(blocks[i]);
       }
     } catch (Throwable t) {
       throw new IllegalStateException(t);

@@ -100,10 +100,22 @@ public final class MemoryProbe extends BpfProbe {
     attachSome(object, program -> true);
   }
 
-  /** free stays: a block freed in a pause would otherwise stay outstanding; on_exit records an end. */
+  /**
+   * free stays: a block freed in a pause would otherwise stay outstanding, or be taken for a
+   * later block at its address; on_exit records a thread's end.
+   */
   @Override
   protected boolean keptWhilePaused(String program) {
     return program.equals("free_entry") || program.equals(EXIT_PROGRAM);
+  }
+
+  /**
+   * A call under way at the pause returned unseen: its pending entry would make the thread's next
+   * calls look nested in it, uncounted.
+   */
+  @Override
+  protected void resuming(BpfObject object) {
+    object.map("pending").clear();
   }
 
   @Override
@@ -129,10 +141,8 @@ public final class MemoryProbe extends BpfProbe {
           }
         }
       }
-      if (options.faults()) {
-        object.attach(program -> (program.equals(FAULT_PROGRAM) || program.equals(EXIT_PROGRAM))
-            && which.test(program));
-      }
+      object.attach(program -> (program.equals(EXIT_PROGRAM) || options.faults() && program.equals(FAULT_PROGRAM))
+          && which.test(program));
     } catch (RuntimeException e) {
       object.detach(which);
       throw e;
