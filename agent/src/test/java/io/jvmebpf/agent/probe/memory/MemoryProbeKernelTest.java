@@ -140,6 +140,47 @@ class MemoryProbeKernelTest {
     assertEquals(100_000_000, siteBytes, 10_000_000, "allocated, estimated");
   }
 
+  /**
+   * Paused, the allocator's calls are not counted, but frees still remove the blocks they free:
+   * after the resume a thread's calls count again, and a block freed during the pause is not held.
+   */
+  @Test
+  void aPauseCountsNoCallsButSeesFrees() throws Throwable {
+    MemoryProbe probe = new MemoryProbe(new MemoryOptions(true, 0, 65_536, false, false));
+    ReportBuilder report = new ReportBuilder();
+    int[] tid = new int[1];
+    try (ThisJvm jvm = ThisJvm.context(new ThreadRegistry()); probe) {
+      probe.start(jvm.context());
+      Thread allocator = Thread.ofPlatform().name("paused").start(() -> {
+        tid[0] = currentTid();
+        try {
+          MemorySegment[] before = new MemorySegment[100];
+          for (int i = 0; i < before.length; i++) {
+            before[i] = (MemorySegment) MALLOC.invokeExact(SIZE);
+          }
+          probe.pause();
+          for (MemorySegment block : before) {
+            FREE.invokeExact(block);
+          }
+          for (int i = 0; i < 1000; i++) {
+            FREE.invokeExact((MemorySegment) MALLOC.invokeExact(SIZE));
+          }
+          probe.resume();
+          for (int i = 0; i < 10; i++) {
+            MALLOC.invokeExact(SIZE); // held: 10 blocks
+          }
+        } catch (Throwable t) {
+          throw new IllegalStateException(t);
+        }
+      });
+      allocator.join();
+      probe.contribute(report);
+    }
+    NativeMemory mine = report.nativeMemory(tid[0]);
+    assertTrue(mine.mallocCalls() >= 110 && mine.mallocCalls() < 1000, mine.toString());
+    assertTrue(mine.outstandingBytes() >= 10 * SIZE && mine.outstandingBytes() < 20 * SIZE, mine.toString());
+  }
+
   /** A thread's first write to each page of 64 MiB of fresh memory takes 16,384 faults; minor, none major. */
   @Test
   void aThreadTouchingFreshPagesTakesAFaultEach() throws Exception {
