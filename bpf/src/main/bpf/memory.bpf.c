@@ -249,6 +249,7 @@ int alloc_exit(struct pt_regs___x86 *regs)
 SEC("uprobe")
 int free_entry(struct pt_regs___x86 *regs)
 {
+	struct pending_alloc *call;
 	struct thread_memory *t;
 	__u64 block = arg(regs, 0);
 	__u32 tid;
@@ -256,8 +257,11 @@ int free_entry(struct pt_regs___x86 *regs)
 	if (!block)
 		return 0;
 	t = thread_of(&tid);
+	if (!t)
+		return 0;
 	// realloc(ptr, 0) frees through free: counted and untracked by realloc's return.
-	if (!t || bpf_map_lookup_elem(&pending, &tid))
+	call = bpf_map_lookup_elem(&pending, &tid);
+	if (call && call->fn == MEMORY_FN_REALLOC)
 		return 0;
 	__sync_fetch_and_add(&t->free_calls, 1);
 	untrack(block);

@@ -118,6 +118,16 @@ public final class MemoryProbe extends BpfProbe {
     object.map("pending").clear();
   }
 
+  /**
+   * The entry probes first, then the return probes: the reverse of {@link #attachSome}, so that a
+   * call of the detaching thread never enters unseen and returns seen, or the reverse.
+   */
+  @Override
+  protected void detach(BpfObject object) {
+    object.detach(program -> !keptWhilePaused(program) && !program.equals(RETURN_PROGRAM));
+    object.detach(program -> program.equals(RETURN_PROGRAM));
+  }
+
   @Override
   protected void reattach(BpfObject object) {
     attachSome(object, program -> !keptWhilePaused(program));
@@ -125,18 +135,25 @@ public final class MemoryProbe extends BpfProbe {
 
   /**
    * Attaches the programs {@code which} accepts of those the options turn on, all or none:
-   * uprobes by libc function name in this process only, tracepoints by their section.
+   * uprobes by libc function name in this process only, tracepoints by their section. The return
+   * probes first: a call whose entry was seen before its return probe was there would leave its
+   * thread a pending entry that no return ends, and every later call of the thread would look
+   * nested in it (attaching itself mallocs, on this thread).
    */
   private void attachSome(BpfObject object, Predicate<String> which) {
     try {
       if (options.nativeOn()) {
         for (Uprobe uprobe : UPROBES) {
+          if (uprobe.returns() && which.test(uprobe.program()) && which.test(RETURN_PROGRAM)) {
+            for (String function : uprobe.functions()) {
+              object.program(RETURN_PROGRAM).attachUprobe(true, pid, libc, function);
+            }
+          }
+        }
+        for (Uprobe uprobe : UPROBES) {
           if (which.test(uprobe.program())) {
             for (String function : uprobe.functions()) {
               object.program(uprobe.program()).attachUprobe(false, pid, libc, function);
-              if (uprobe.returns() && which.test(RETURN_PROGRAM)) {
-                object.program(RETURN_PROGRAM).attachUprobe(true, pid, libc, function);
-              }
             }
           }
         }

@@ -167,7 +167,7 @@ class MemoryProbeKernelTest {
           }
           probe.resume();
           for (int i = 0; i < 10; i++) {
-            MALLOC.invokeExact(SIZE); // held: 10 blocks
+            MemorySegment unused = (MemorySegment) MALLOC.invokeExact(SIZE); // held: 10 blocks
           }
         } catch (Throwable t) {
           throw new IllegalStateException(t);
@@ -199,6 +199,12 @@ class MemoryProbeKernelTest {
         }
       });
       toucher.join();
+      // join returns once the JVM is done with the thread, a moment before its task exits: its
+      // exit is where the kernel's counters are read.
+      Path task = Path.of("/proc/self/task/" + tid[0]);
+      for (int i = 0; i < 200 && Files.exists(task); i++) {
+        Thread.sleep(10);
+      }
       probe.contribute(report);
     }
     PageFaults faults = report.pageFaults(tid[0]);
