@@ -83,8 +83,12 @@ class OffCpuIT {
     System.out.printf("contender: reason monitor %.1f ms; waited to enter by its own clock %.1f ms (%.3f)%n",
         monitor / 1e6, measured / 1e6, (double) monitor / measured);
     assertTrue(measured > 3 * 250 * MS, "the contender did not block on the monitor: " + measured + " ns");
-    assertTrue(Math.abs((double) monitor / measured - 1) <= 0.10,
-        "contender's monitor reason " + monitor + " ns, not within 10% of its wait " + measured + " ns: " + time);
+    // Its own clock also runs while, woken, it waits for a CPU to take the monitor: on a loaded
+    // machine 172 ms of a 1,128 ms wait were run queue (a CI run at load 9).
+    long runQueue = time.get("runQueueNs").asLong();
+    assertTrue(Math.abs((double) (monitor + runQueue) / measured - 1) <= 0.10,
+        "contender's monitor reason " + monitor + " ns and run queue " + runQueue + " ns, not within 10% of its"
+            + " wait " + measured + " ns: " + time);
   }
 
   /**
@@ -145,8 +149,9 @@ class OffCpuIT {
           java.time.Instant.parse(Summary.required(entry, "endedAt").asText()));
       assertTrue(Math.abs(lived.toNanos() - wallNs) <= MS, thread.getKey() + " lived " + lived + ": " + entry);
       // The kernel also sees the JVM start and tear the thread down, outside run(): up to 12 ms
-      // was seen (a 200 ms thread exiting while spinners held both CPUs), 5% of a short thread.
-      assertTrue(Math.abs(sum - measured) <= Math.max(0.05 * measured, 15 * MS),
+      // was seen (a 200 ms thread exiting while spinners held both CPUs), and 32 ms on a machine
+      // at load 9 (the teardown's locks and CPU waited for), 14% of a 230 ms thread.
+      assertTrue(sum >= measured - MS && sum - measured <= Math.max(0.15 * measured, 40 * MS),
           thread.getKey() + ": " + sum + " ns, its run() took " + measured + " ns: " + time);
     }
   }
