@@ -3,6 +3,7 @@ package io.jvmebpf.agent;
 import static io.jvmebpf.agent.Closeables.closeQuietly;
 
 import io.jvmebpf.agent.config.AgentOptions;
+import io.jvmebpf.agent.jfrevents.KernelEvents;
 import io.jvmebpf.agent.log.AgentLog;
 import io.jvmebpf.agent.memory.MemorySampler;
 import io.jvmebpf.agent.overhead.BpfRunTimeSampler;
@@ -12,6 +13,7 @@ import io.jvmebpf.agent.probe.FeatureStatus;
 import io.jvmebpf.agent.probe.LiveCounts;
 import io.jvmebpf.agent.probe.ProbeContext;
 import io.jvmebpf.agent.probe.Probes;
+import io.jvmebpf.agent.probe.syscalls.SyscallProbe;
 import io.jvmebpf.agent.probe.syscalls.SyscallTable;
 import io.jvmebpf.agent.report.AgentInfo;
 import io.jvmebpf.agent.report.MemoryTimeline;
@@ -51,6 +53,7 @@ public final class AgentSession {
   private final ThreadRegistry threads;
   private final Probes probes;
   private final JfrEvents jfr; // null when BPF is unavailable: nothing to name or join
+  private final KernelEvents kernelEvents; // null with jfr.events=off, or when JFR refused them
   private final CodeSymbols symbols; // shared by the probes, closed after them
   private final BpfRunTimeSampler runTimeSampler; // null when off or refused
   private final ProgressFile progress; // null without progress=
@@ -65,14 +68,15 @@ public final class AgentSession {
 
   private AgentSession(
       AgentOptions options, AgentLog log, ThreadRegistry threads, Probes probes,
-      JfrEvents jfr, CodeSymbols symbols, BpfRunTimeSampler runTimeSampler, MemorySampler memory,
-      long startupNs, long startupCpuNs, long startupRssBytes) {
+      JfrEvents jfr, KernelEvents kernelEvents, CodeSymbols symbols, BpfRunTimeSampler runTimeSampler,
+      MemorySampler memory, long startupNs, long startupCpuNs, long startupRssBytes) {
     this.progress = ProgressFile.start(options.progress(), probes::liveCounts, log);
     this.options = options;
     this.log = log;
     this.threads = threads;
     this.probes = probes;
     this.jfr = jfr;
+    this.kernelEvents = kernelEvents;
     this.symbols = symbols;
     this.runTimeSampler = runTimeSampler;
     this.memory = memory;
@@ -129,7 +133,8 @@ public final class AgentSession {
       // First, so that JFR's start-up (a few hundred ms, on its own thread) overlaps BPF loading.
       jfr = JfrEvents.start(new JfrEvents.Subscriptions(
           threads::javaThread, executionSamplePeriod(options), nativeSamplePeriod(options), javaSamples,
-          blockThreshold(options), javaBlocks, socketThreshold(options), javaSockets));
+          blockThreshold(options), javaBlocks, socketThreshold(options), javaSockets,
+          options.jfrEvents() ? KernelEvents.NAMES : List.of()));
       // The threads already running, which no JFR event will announce. Attached to a running JVM,
       // before returning: main may end any moment and leave its tid to DestroyJavaVM. At premain,
       // in the background: main is the thread running premain, named just above.
@@ -162,8 +167,10 @@ public final class AgentSession {
     }
     BpfRunTimeSampler sampler =
         probes.anyRunning() ? BpfRunTimeSampler.start(options.bpfStats(), log) : null;
+    KernelEvents kernelEvents = options.jfrEvents() && jfr != null && probes.anyRunning()
+        ? KernelEvents.start(probes.running(SyscallProbe.class), threads, log) : null;
     return new AgentSession(
-        options, log, threads, probes, jfr, symbols, sampler, memory, System.nanoTime() - startedNanos,
+        options, log, threads, probes, jfr, kernelEvents, symbols, sampler, memory, System.nanoTime() - startedNanos,
         SelfOverhead.currentThreadCpuNs() - cpuAtStart,
         Math.max(0, SelfOverhead.residentBytes() - rssAtStart));
   }
@@ -300,6 +307,9 @@ public final class AgentSession {
   private void release(JfrEvents jfrOpen, BpfRunTimeSampler samplerOpen) {
     try {
       closeQuietly(progress); // first: it reads the probes' maps
+      // Its periodic hook reads the probes; after the report, so that the intervals the report
+      // joined last still became events, and with a last round for a recording that runs on.
+      closeQuietly(kernelEvents);
       closeQuietly(memory);
       closeQuietly(jfrOpen);
       closeQuietly(samplerOpen);

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import jdk.jfr.FlightRecorder;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedMethod;
@@ -38,6 +39,7 @@ public final class JfrEvents implements AutoCloseable {
   public static final List<String> SOCKET_EVENTS = List.of("jdk.SocketRead", "jdk.SocketWrite");
 
   private final Thread starter;
+  private final QuietEvents quiet; // null when no event is to be kept quiet
   private RecordingStream stream; // guarded by this
   private boolean closed; // guarded by this
   private final Set<String> stopped = new HashSet<>(); // guarded by this
@@ -58,13 +60,16 @@ public final class JfrEvents implements AutoCloseable {
    * @param socketThreshold the shortest socket read or write to record, or null for none: JFR
    *     then times every one, and records those past it with a stack
    * @param sockets receives each socket read and write recorded
+   * @param quietEvents events the stream keeps off while no other recording runs and leaves to
+   *     the other recordings' settings while one does (see {@link QuietEvents})
    */
   public record Subscriptions(
       Consumer<JavaThread> threads, Duration executionSamplePeriod, Duration nativeSamplePeriod,
       Consumer<JavaStackSample> samples, Duration blockThreshold, Consumer<JavaBlock> blocks,
-      Duration socketThreshold, Consumer<JavaSocketIo> sockets) {}
+      Duration socketThreshold, Consumer<JavaSocketIo> sockets, List<String> quietEvents) {}
 
   private JfrEvents(Subscriptions subscriptions) {
+    quiet = subscriptions.quietEvents().isEmpty() ? null : new QuietEvents(subscriptions.quietEvents());
     // JFR takes a few hundred ms to start: off the application's start-up path. The stream runs
     // on this daemon thread (startAsync's thread is not a daemon and would keep the JVM alive).
     starter = daemon("jvm-ebpf-jfr", () -> {
@@ -76,6 +81,9 @@ public final class JfrEvents implements AutoCloseable {
         }
         stream = s;
         stopped.forEach(s::disable);
+        if (quiet != null) {
+          FlightRecorder.addListener(quiet); // before the start, whose change of state it sees
+        }
       }
       s.start();
     });
@@ -88,6 +96,9 @@ public final class JfrEvents implements AutoCloseable {
 
   private RecordingStream open(Subscriptions subscriptions) {
     RecordingStream stream = new RecordingStream();
+    if (quiet != null) {
+      stream.setSettings(quiet.initialSettings());
+    }
     for (String event : new String[] {"jdk.ThreadStart", "jdk.ThreadEnd"}) {
       stream.enable(event).withoutStackTrace();
       stream.onEvent(event, e -> publishThread(e, subscriptions.threads()));
@@ -232,6 +243,9 @@ public final class JfrEvents implements AutoCloseable {
     }
     if (s == null) {
       return;
+    }
+    if (quiet != null) {
+      FlightRecorder.removeListener(quiet);
     }
     // stop() delivers the last events and ends the stream thread. At JVM exit JFR's own shutdown
     // hook may have stopped the recording first (stop() then throws), or may hold stop() up:

@@ -51,6 +51,7 @@ public final class OptionsParser {
     boolean filesOn = defaults.files().on();
     int filesMax = defaults.files().max();
     boolean netOn = defaults.net().on();
+    boolean jfrEvents = defaults.jfrEvents();
     int netMax = defaults.net().max();
     long netJfrNs = defaults.net().jfrThresholdNs();
     Path progress = defaults.progress();
@@ -135,6 +136,7 @@ public final class OptionsParser {
             errors.add("net.jfr=" + value + " is not a duration (e.g. 20ms, 0) or off");
           }
         }
+        case "jfr.events" -> jfrEvents = onOff(key, value, jfrEvents, errors);
         case "log" -> {
           if (value.isEmpty()) {
             errors.add("log= needs stderr, none or a file path");
@@ -165,14 +167,15 @@ public final class OptionsParser {
           }
         }
         default -> errors.add("unknown option '" + key + "' (known: out, syscalls, syscalls.max, cpu, event, interval, rate, cpu.stacks, offcpu,"
-            + " offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net, net.max, net.jfr, log, loglevel, bpfstats, progress)");
+            + " offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net, net.max, net.jfr, jfr.events, log, loglevel, bpfstats, progress)");
       }
     }
     return errors.isEmpty()
         ? new Valid(new AgentOptions(out, syscalls, Set.copyOf(filter), syscallPairs, log, debug, bpfStats,
             new CpuOptions(cpuOn, cpuEvent, intervalNs, rateHz, stacks),
             new OffCpuOptions(offCpuOn, offCpuMinNs, offCpuThreads, offCpuStacks), processes,
-            new FilesOptions(filesOn, filesMax), new NetOptions(netOn, netMax, netJfrNs), progress))
+            new FilesOptions(filesOn, filesMax), new NetOptions(netOn, netMax, netJfrNs), progress,
+            jfrEvents))
         : new Invalid(List.copyOf(errors));
   }
 

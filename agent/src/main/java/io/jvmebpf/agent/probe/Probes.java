@@ -107,6 +107,16 @@ public final class Probes implements AutoCloseable {
     return lines;
   }
 
+  /** The running probe of {@code type}, or null when it is off. */
+  public <T extends Probe> T running(Class<T> type) {
+    for (Probe probe : running) {
+      if (type.isInstance(probe)) {
+        return type.cast(probe);
+      }
+    }
+    return null;
+  }
+
   public boolean anyRunning() {
     return !running.isEmpty();
   }

@@ -1,6 +1,7 @@
 package io.jvmebpf.agent.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,7 +55,7 @@ class OptionsParserTest {
         List.of(
             "unknown option 'bogus' (known: out, syscalls, syscalls.max, cpu, event, interval, rate,"
                 + " cpu.stacks, offcpu, offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net,"
-                + " net.max, net.jfr, log, loglevel, bpfstats, progress)",
+                + " net.max, net.jfr, jfr.events, log, loglevel, bpfstats, progress)",
             "syscalls=: 'wrte' is not a syscall of this architecture",
             "loglevel=loud is not one of info, debug",
             "out= needs a folder",
@@ -137,6 +138,15 @@ class OptionsParserTest {
         List.of("net=maybe is not one of on, off", "net.max=0 is not a number from 1 to 1048576",
             "net.jfr=soon is not a duration (e.g. 20ms, 0) or off"),
         invalid.errors());
+  }
+
+  @Test
+  void jfrEventsOnByDefaultAndOff() {
+    assertTrue(valid("").jfrEvents());
+    assertFalse(valid("jfr.events=off").jfrEvents());
+    assertEquals(
+        List.of("jfr.events=yes is not one of on, off"),
+        assertInstanceOf(OptionsParser.Invalid.class, parser.parse("jfr.events=yes")).errors());
   }
 
   @Test

@@ -1,0 +1,103 @@
+package io.jvmebpf.agent.jfrevents;
+
+import io.jvmebpf.agent.log.AgentLog;
+import io.jvmebpf.agent.probe.syscalls.SyscallProbe;
+import io.jvmebpf.agent.threads.ThreadRegistry;
+import java.util.List;
+import jdk.jfr.Event;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.Name;
+
+/**
+ * The kernel's figures as JFR event types of the JVM's own recordings ({@code jfr.events=on}):
+ * registered while the session runs, unregistered at its end. A recording the application starts
+ * in any way (-XX:StartFlightRecording, jcmd JFR.start, JMC) records them with their defaults
+ * unless its settings say otherwise; with none running they are off (the agent's own stream keeps
+ * them so, see the jfr-bridge's {@code QuietEvents}) and cost a {@code shouldCommit()} check.
+ *
+ * <p>Events of the probes' own findings (off-CPU intervals, connections, child processes) are
+ * committed by the probes where they read them; the periodic ones (syscalls) by a hook here, on
+ * JFR's periodic thread. The native memory probe's summaries, when it comes, belong in
+ * {@link #TYPES} with a periodic hook like {@link #emitSyscalls()}.
+ */
+public final class KernelEvents implements AutoCloseable {
+  static final String PREFIX = "jvmebpf.";
+  static final String CATEGORY = "jvm-ebpf";
+
+  private static final List<Class<? extends Event>> TYPES =
+      List.of(SyscallEvent.class, OffCpuEvent.class, ConnectionEvent.class, ChildProcessEvent.class);
+  /** The names of {@link #TYPES}, which the agent's own stream keeps quiet. */
+  public static final List<String> NAMES =
+      TYPES.stream().map(type -> type.getAnnotation(Name.class).value()).toList();
+
+  private final SyscallProbe syscalls; // null when not running
+  private final ThreadRegistry threads;
+  private final Runnable syscallHook = this::emitSyscalls;
+  private boolean closed; // guarded by this
+
+  private KernelEvents(SyscallProbe syscalls, ThreadRegistry threads) {
+    this.syscalls = syscalls;
+    this.threads = threads;
+  }
+
+  /**
+   * Registers the event types; null, said in one line, when JFR refuses them.
+   *
+   * @param syscalls the running syscall probe, or null
+   */
+  public static KernelEvents start(SyscallProbe syscalls, ThreadRegistry threads, AgentLog log) {
+    KernelEvents events = new KernelEvents(syscalls, threads);
+    try {
+      TYPES.forEach(FlightRecorder::register);
+      FlightRecorder.addPeriodicEvent(SyscallEvent.class, events.syscallHook);
+      return events;
+    } catch (RuntimeException | LinkageError e) {
+      events.close();
+      log.info("jfr.events off: JFR did not take the agent's event types (" + e + ")");
+      return null;
+    }
+  }
+
+  /**
+   * Every (thread, syscall) pair's totals so far. On JFR's periodic thread, while a recording
+   * wants the event; never after {@link #close()} began, so never on a closed probe.
+   */
+  private synchronized void emitSyscalls() {
+    if (!closed && syscalls != null) {
+      syscalls.perThread().forEach((tid, pairs) -> {
+        var who = threads.identify(tid);
+        for (var pair : pairs) {
+          new SyscallEvent().send(who, pair);
+        }
+      });
+    }
+  }
+
+  /**
+   * Commits a last round of the periodic events when a recording wants them (the figures of
+   * {@code stop} and {@code dump}; at the JVM's exit JFR's own shutdown hook may end the recording
+   * first), then unregisters every type. Waits for a periodic round under way, so the probes may
+   * close after. JFR is called outside the lock: its periodic thread may hold JFR's while it
+   * waits for it.
+   */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      if (new SyscallEvent().isEnabled()) {
+        emitSyscalls();
+      }
+      closed = true;
+    }
+    try {
+      FlightRecorder.removePeriodicEvent(syscallHook);
+      for (Class<? extends Event> type : TYPES) {
+        FlightRecorder.unregister(type);
+      }
+    } catch (RuntimeException e) {
+      // a type JFR never took (start failed): nothing to undo
+    }
+  }
+}
