@@ -60,10 +60,18 @@ public final class KernelEvents implements AutoCloseable {
 
   /**
    * Every (thread, syscall) pair's totals so far. On JFR's periodic thread, while a recording
-   * wants the event; never after {@link #close()} began, so never on a closed probe.
+   * wants the event; never once {@link #close()} has begun, so never on a closed probe.
    */
-  private synchronized void emitSyscalls() {
-    if (!closed && syscalls != null) {
+  private void emitSyscalls() {
+    synchronized (this) {
+      if (!closed) {
+        commitSyscalls();
+      }
+    }
+  }
+
+  private void commitSyscalls() {
+    if (syscalls != null) {
       syscalls.perThread().forEach((tid, pairs) -> {
         var who = threads.identify(tid);
         for (var pair : pairs) {
@@ -76,9 +84,9 @@ public final class KernelEvents implements AutoCloseable {
   /**
    * Commits a last round of the periodic events when a recording wants them (the figures of
    * {@code stop} and {@code dump}; at the JVM's exit JFR's own shutdown hook may end the recording
-   * first), then unregisters every type. Waits for a periodic round under way, so the probes may
-   * close after. JFR is called outside the lock: its periodic thread may hold JFR's while it
-   * waits for it.
+   * first), then unregisters every type. Waits for a periodic round under way, after which none
+   * starts, so the probes may close once this returns. Nothing of JFR's is called under the lock:
+   * its periodic thread may hold JFR's own while it waits for this one.
    */
   @Override
   public void close() {
@@ -86,18 +94,21 @@ public final class KernelEvents implements AutoCloseable {
       if (closed) {
         return;
       }
-      if (new SyscallEvent().isEnabled()) {
-        emitSyscalls();
-      }
       closed = true;
     }
     try {
+      if (new SyscallEvent().isEnabled()) {
+        commitSyscalls();
+      }
+    } finally {
       FlightRecorder.removePeriodicEvent(syscallHook);
       for (Class<? extends Event> type : TYPES) {
-        FlightRecorder.unregister(type);
+        try {
+          FlightRecorder.unregister(type);
+        } catch (RuntimeException e) {
+          // a type JFR never took (its start failed): nothing to undo
+        }
       }
-    } catch (RuntimeException e) {
-      // a type JFR never took (start failed): nothing to undo
     }
   }
 }

@@ -162,7 +162,7 @@ public final class OffCpuProbe extends PolledBpfProbe {
   /** The interval as a JFR event, with the reason and stacks the report gives it. */
   private void send(OffCpuEvent event, OffCpuKey key, long start, long end, JavaJoin java) {
     List<Frame> kernel = resolver.kernel(0, key.kernelStack());
-    String syscall = key.syscall() >= 0 ? syscalls.name(key.syscall()) : null;
+    String syscall = key.syscall() >= 0 ? syscalls.name(key.syscall()) : OffCpuReasons.syscall(kernel);
     event.send(context.threads().identify(key.tid()), started.instant(start), end - start,
         OffCpuReasons.of(key.state(), syscall, kernel, java == null ? null : java.reason()), syscall, kernel,
         java == null ? List.of() : java.javaFrames());
