@@ -40,6 +40,19 @@ class KernelEventsTest {
     assertNotNull(events);
   }
 
+  /** Attached to a JVM that already records: the stream, from its start, leaves the events on. */
+  @Test
+  void onWhenTheApplicationRecordedBeforeTheAgentStarted() throws Exception {
+    close();
+    try (Recording application = new Recording(Configuration.getConfiguration("default"))) {
+      application.start();
+      startAsTheSessionDoes();
+      assertTrue(new OffCpuEvent().isEnabled());
+      application.stop();
+    }
+    assertFalse(new OffCpuEvent().isEnabled(), "the stream alone once the application's stopped");
+  }
+
   @AfterEach
   void close() {
     if (events != null) {
