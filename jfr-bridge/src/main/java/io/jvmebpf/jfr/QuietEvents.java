@@ -3,6 +3,7 @@ package io.jvmebpf.jfr;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.FlightRecorderListener;
@@ -28,7 +29,9 @@ final class QuietEvents implements FlightRecorderListener {
   private final List<String> names;
   /** A setting no one else writes: how this stream's recording is told from the others. */
   private final String marker = "jvmebpf.internal.AgentStream" + STREAMS.incrementAndGet() + "#enabled";
-  private Boolean othersRan; // guarded by this; null until first applied
+  /** Changes of state not yet applied; the thread that takes it from 0 applies them. */
+  private final AtomicInteger pending = new AtomicInteger();
+  private Boolean othersRan; // null until first applied; handed from applier to applier by pending
 
   QuietEvents(List<String> names) {
     this.names = List.copyOf(names);
@@ -44,10 +47,30 @@ final class QuietEvents implements FlightRecorderListener {
 
   /**
    * Runs on whatever thread changed a recording's state, the stream's own start included, so the
-   * stream is set right from its first moment; it calls nothing of the agent's.
+   * stream is set right from its first moment. JFR calls listeners with its own lock held on some
+   * paths and not on others, and the settings change takes that lock: so no thread waits here for
+   * another. The first to come applies, again as long as more changes came meanwhile; the others
+   * return at once.
    */
   @Override
-  public synchronized void recordingStateChanged(Recording changed) {
+  public void recordingStateChanged(Recording changed) {
+    if (pending.getAndIncrement() != 0) {
+      return; // the thread applying sees this change in its next pass
+    }
+    int seen = 1;
+    do {
+      try {
+        apply();
+      } catch (RuntimeException e) {
+        // the stream closing (its recording no longer takes settings): nothing left to keep
+        // quiet; and JFR would print anything thrown from here on the application's output
+      }
+      seen = pending.addAndGet(-seen);
+    } while (seen != 0);
+  }
+
+  /** One pass, by one thread at a time (see above). */
+  private void apply() {
     Recording own = null;
     boolean others = false;
     for (Recording recording : FlightRecorder.getFlightRecorder().getRecordings()) {
@@ -68,11 +91,7 @@ final class QuietEvents implements FlightRecorderListener {
         settings.put(name + "#enabled", "false");
       }
     }
-    try {
-      own.setSettings(settings);
-      othersRan = others;
-    } catch (IllegalStateException closed) {
-      // the stream is closing: nothing left to keep quiet
-    }
+    own.setSettings(settings);
+    othersRan = others;
   }
 }

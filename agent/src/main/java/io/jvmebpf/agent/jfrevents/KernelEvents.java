@@ -32,12 +32,15 @@ public final class KernelEvents implements AutoCloseable {
 
   private final SyscallProbe syscalls; // null when not running
   private final ThreadRegistry threads;
+  private final AgentLog log;
   private final Runnable syscallHook = this::emitSyscalls;
   private boolean closed; // guarded by this
+  private boolean failedOnce; // guarded by this
 
-  private KernelEvents(SyscallProbe syscalls, ThreadRegistry threads) {
+  private KernelEvents(SyscallProbe syscalls, ThreadRegistry threads, AgentLog log) {
     this.syscalls = syscalls;
     this.threads = threads;
+    this.log = log;
   }
 
   /**
@@ -46,7 +49,7 @@ public final class KernelEvents implements AutoCloseable {
    * @param syscalls the running syscall probe, or null
    */
   public static KernelEvents start(SyscallProbe syscalls, ThreadRegistry threads, AgentLog log) {
-    KernelEvents events = new KernelEvents(syscalls, threads);
+    KernelEvents events = new KernelEvents(syscalls, threads, log);
     try {
       TYPES.forEach(FlightRecorder::register);
       FlightRecorder.addPeriodicEvent(SyscallEvent.class, events.syscallHook);
@@ -64,8 +67,17 @@ public final class KernelEvents implements AutoCloseable {
    */
   private void emitSyscalls() {
     synchronized (this) {
-      if (!closed) {
+      if (closed) {
+        return;
+      }
+      try {
         commitSyscalls();
+      } catch (RuntimeException e) {
+        // On JFR's thread, which would log it on the application's output: one debug line instead.
+        if (!failedOnce) {
+          failedOnce = true;
+          log.debug("jvmebpf.Syscall events not committed: " + e);
+        }
       }
     }
   }
