@@ -13,12 +13,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import jdk.jfr.EventType;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.BeforeAll;
+import org.openjdk.jmc.common.item.IAccessorKey;
+import org.openjdk.jmc.common.item.IItem;
+import org.openjdk.jmc.common.item.IItemIterable;
+import org.openjdk.jmc.common.item.IMemberAccessor;
+import org.openjdk.jmc.common.item.IType;
+import org.openjdk.jmc.flightrecorder.JfrLoaderToolkit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -27,7 +35,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code -XX:StartFlightRecording} and the agent runs {@code KernelEventsWorkload} (a writer of
  * exactly N writes, a 300 ms sleeper, a child exiting 3, a loopback connection of known bytes),
  * and the recording it dumps at exit holds the agent's {@code jvmebpf.*} events with those
- * figures, read back with {@link RecordingFile} and with the JDK's own {@code jfr} tool. A second
+ * figures, read back with {@link RecordingFile}, the JDK's own {@code jfr} tool and JDK Mission
+ * Control's parser. A second
  * run with {@code jfr.events=off} holds none of them.
  */
 @ExtendWith(RequiresBpf.class)
@@ -147,6 +156,47 @@ class KernelEventsJfrIT {
     }
     assertTrue(print.contains("threadName = \"writer\""), "jfr print");
     assertTrue(print.contains("commandLine = \"sh -c exit 3\""), "jfr print");
+  }
+
+  /**
+   * JDK Mission Control's own parser (its core libraries, what its event browser shows) reads every
+   * event the JDK's reader does, with the types' labels and fields.
+   */
+  @Test
+  void missionControlsParserReadsThem() throws Exception {
+    Map<String, Long> counts = new TreeMap<>();
+    long writerCalls = -1;
+    for (IItemIterable items : JfrLoaderToolkit.loadEvents(recording.toFile())) {
+      IType<IItem> type = items.getType();
+      if (!type.getIdentifier().startsWith("jvmebpf.")) {
+        continue;
+      }
+      counts.merge(type.getIdentifier(), items.getItemCount(), Long::sum);
+      if (type.getIdentifier().equals("jvmebpf.Syscall")) {
+        assertEquals("Syscalls", type.getName());
+        IMemberAccessor<?, IItem> thread = accessor(type, "threadName");
+        IMemberAccessor<?, IItem> syscall = accessor(type, "syscall");
+        IMemberAccessor<?, IItem> calls = accessor(type, "calls");
+        for (IItem item : items) {
+          if ("writer".equals(thread.getMember(item)) && "write".equals(syscall.getMember(item))) {
+            writerCalls = Math.max(writerCalls, ((Number) calls.getMember(item)).longValue());
+          }
+        }
+      }
+    }
+    Map<String, Long> jdk = new TreeMap<>();
+    events.forEach(e -> jdk.merge(e.getEventType().getName(), 1L, Long::sum));
+    assertEquals(jdk, counts);
+    assertEquals(WRITES, writerCalls);
+  }
+
+  private static IMemberAccessor<?, IItem> accessor(IType<IItem> type, String field) {
+    for (IAccessorKey<?> key : type.getAccessorKeys().keySet()) {
+      if (key.getIdentifier().equals(field)) {
+        return type.getAccessor(key);
+      }
+    }
+    throw new AssertionError(type.getIdentifier() + " has no field " + field + ": " + type.getAccessorKeys().keySet());
   }
 
   @Test
