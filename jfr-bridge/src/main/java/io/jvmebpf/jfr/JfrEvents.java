@@ -207,10 +207,16 @@ public final class JfrEvents implements AutoCloseable {
     stop(SOCKET_EVENTS);
   }
 
-  /** Disables events nothing needs any more (their probe did not start). */
+  /**
+   * Disables events nothing needs any more (their probe did not start). With quiet events, through
+   * {@link QuietEvents}, which alone then changes the running stream's settings: two writers of
+   * the whole settings map would lose each other's changes.
+   */
   private synchronized void stop(List<String> events) {
     stopped.addAll(events);
-    if (stream != null) {
+    if (stream != null && quiet != null) {
+      quiet.disable(events);
+    } else if (stream != null) {
       events.forEach(stream::disable);
     }
   }

@@ -1,8 +1,11 @@
 package io.jvmebpf.jfr;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import jdk.jfr.FlightRecorder;
@@ -27,11 +30,12 @@ final class QuietEvents implements FlightRecorderListener {
   private static final AtomicLong STREAMS = new AtomicLong();
 
   private final List<String> names;
+  /** Events the stream no longer wants at all, whatever else runs. */
+  private final Set<String> disabled = ConcurrentHashMap.newKeySet();
   /** A setting no one else writes: how this stream's recording is told from the others. */
   private final String marker = "jvmebpf.internal.AgentStream" + STREAMS.incrementAndGet() + "#enabled";
-  /** Changes of state not yet applied; the thread that takes it from 0 applies them. */
+  /** Changes not yet applied; the thread that takes it from 0 applies them. */
   private final AtomicInteger pending = new AtomicInteger();
-  private Boolean othersRan; // null until first applied; handed from applier to applier by pending
 
   QuietEvents(List<String> names) {
     this.names = List.copyOf(names);
@@ -46,14 +50,27 @@ final class QuietEvents implements FlightRecorderListener {
   }
 
   /**
+   * Turns {@code events} off in the running stream for good: applied here, with the quiet events,
+   * since only one writer of the stream's settings can be sure to keep every change.
+   */
+  void disable(Collection<String> events) {
+    disabled.addAll(events);
+    changed();
+  }
+
+  @Override
+  public void recordingStateChanged(Recording changed) {
+    changed();
+  }
+
+  /**
    * Runs on whatever thread changed a recording's state, the stream's own start included, so the
    * stream is set right from its first moment. JFR calls listeners with its own lock held on some
    * paths and not on others, and the settings change takes that lock: so no thread waits here for
    * another. The first to come applies, again as long as more changes came meanwhile; the others
    * return at once.
    */
-  @Override
-  public void recordingStateChanged(Recording changed) {
+  private void changed() {
     if (pending.getAndIncrement() != 0) {
       return; // the thread applying sees this change in its next pass
     }
@@ -80,10 +97,12 @@ final class QuietEvents implements FlightRecorderListener {
         others |= recording.getState() == RecordingState.RUNNING;
       }
     }
-    if (own == null || Boolean.valueOf(others).equals(othersRan)) {
+    if (own == null) {
       return;
     }
-    Map<String, String> settings = new HashMap<>(own.getSettings());
+    Map<String, String> current = own.getSettings();
+    Map<String, String> settings = new HashMap<>(current);
+    disabled.forEach(name -> settings.put(name + "#enabled", "false"));
     for (String name : names) {
       if (others) {
         settings.remove(name + "#enabled");
@@ -91,7 +110,8 @@ final class QuietEvents implements FlightRecorderListener {
         settings.put(name + "#enabled", "false");
       }
     }
-    own.setSettings(settings);
-    othersRan = others;
+    if (!settings.equals(current)) {
+      own.setSettings(settings);
+    }
   }
 }

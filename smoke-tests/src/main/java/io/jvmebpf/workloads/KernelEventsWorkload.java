@@ -22,8 +22,9 @@ import jdk.jfr.RecordingState;
  *       {@value #ANSWER} back, and closes.
  * </ul>
  * Then it stays {@value #LINGER_MS} ms, longer than the agent takes to join an off-CPU interval
- * with the JVM's record of it (2.5 s) and than a periodic event's period in the tests (1 s), and
- * prints {@code done}.
+ * with the JVM's record of it or to name a thread gone before the JVM did (2.5 s), with a margin
+ * for the kernel's freeing of a closed socket (seconds on a loaded machine), and than a periodic
+ * event's period in the tests (1 s), and prints {@code done}.
  *
  * <p>Usage: {@code KernelEventsWorkload N}.
  */
@@ -31,7 +32,7 @@ public final class KernelEventsWorkload {
   static final int SLEEP_MS = 300;
   static final int SENT = 100_000;
   static final int ANSWER = 1_000;
-  private static final long LINGER_MS = 4_000;
+  private static final long LINGER_MS = 6_000;
 
   private KernelEventsWorkload() {}
 

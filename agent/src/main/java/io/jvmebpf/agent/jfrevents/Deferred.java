@@ -2,12 +2,14 @@ package io.jvmebpf.agent.jfrevents;
 
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Events held back until the JVM has named their threads: a probe reads a connection's close or
  * a child's exit within a fraction of a second, often before JFR has handed over the start of
- * the thread concerned (about once a second), which may have ended already. Bounded: past
- * {@value #MAX_HELD}, an event goes at once with the name known then.
+ * the thread concerned (about once a second), which may have ended already. An event whose thread
+ * the JVM has named goes at once: held, it could miss a recording that ends meanwhile (the JVM's
+ * exit). Bounded: past {@value #MAX_HELD}, an event goes at once with the name known then.
  */
 public final class Deferred<T> {
   /** As long as the off-CPU probe waits for JFR's batch. */
@@ -17,16 +19,22 @@ public final class Deferred<T> {
   private record Held<T>(long atNs, T item) {}
 
   private final Consumer<T> send;
+  private final Predicate<T> named;
   private final ArrayDeque<Held<T>> held = new ArrayDeque<>(); // guarded by this
 
-  /** @param send commits one; it checks {@code shouldCommit()} again, a recording may have ended */
-  public Deferred(Consumer<T> send) {
+  /**
+   * @param send commits one; it checks {@code shouldCommit()} again, a recording may have ended
+   * @param named whether the JVM has named the event's thread already
+   */
+  public Deferred(Consumer<T> send, Predicate<T> named) {
     this.send = send;
+    this.named = named;
   }
 
+  /** Sends {@code item} now if its thread is named, else once it is likely to be. */
   public void hold(T item) {
     synchronized (this) {
-      if (held.size() < MAX_HELD) {
+      if (held.size() < MAX_HELD && !named.test(item)) {
         held.add(new Held<>(System.nanoTime(), item));
         return;
       }
