@@ -1,8 +1,10 @@
 package io.jvmebpf.agent.jfrevents;
 
+import io.jvmebpf.agent.threads.ThreadIdentity.Source;
+import io.jvmebpf.agent.threads.ThreadRegistry;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 
 /**
  * Events held back until the JVM has named their threads: a probe reads a connection's close or
@@ -19,22 +21,24 @@ public final class Deferred<T> {
   private record Held<T>(long atNs, T item) {}
 
   private final Consumer<T> send;
-  private final Predicate<T> named;
+  private final ToIntFunction<T> tid;
+  private final ThreadRegistry threads;
   private final ArrayDeque<Held<T>> held = new ArrayDeque<>(); // guarded by this
 
   /**
    * @param send commits one; it checks {@code shouldCommit()} again, a recording may have ended
-   * @param named whether the JVM has named the event's thread already
+   * @param tid the thread an event is about
    */
-  public Deferred(Consumer<T> send, Predicate<T> named) {
+  public Deferred(Consumer<T> send, ToIntFunction<T> tid, ThreadRegistry threads) {
     this.send = send;
-    this.named = named;
+    this.tid = tid;
+    this.threads = threads;
   }
 
   /** Sends {@code item} now if its thread is named, else once it is likely to be. */
   public void hold(T item) {
     synchronized (this) {
-      if (held.size() < MAX_HELD && !named.test(item)) {
+      if (held.size() < MAX_HELD && threads.identify(tid.applyAsInt(item)).source() != Source.JVM) {
         held.add(new Held<>(System.nanoTime(), item));
         return;
       }

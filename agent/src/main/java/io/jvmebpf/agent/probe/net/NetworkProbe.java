@@ -20,7 +20,6 @@ import io.jvmebpf.agent.report.profile.ProfileSpan;
 import io.jvmebpf.agent.stacks.JavaSocketIndex;
 import io.jvmebpf.agent.stacks.StackLayouts;
 import io.jvmebpf.agent.stacks.StackResolver;
-import io.jvmebpf.agent.threads.ThreadIdentity;
 import io.jvmebpf.agent.threads.ThreadRegistry;
 import io.jvmebpf.bpf.BpfMap;
 import io.jvmebpf.bpf.BpfObject;
@@ -50,10 +49,10 @@ public final class NetworkProbe extends PolledBpfProbe {
 
   private final NetOptions options;
   private final ConnectionTable table;
-  private final Deferred<Connection> toJfr = new Deferred<>(this::sendToJfr, this::namedByJvm);
   /** Connections that closed while a report read the open ones: they must not count twice. */
   private Set<String> closedDuringReport;
   private ThreadRegistry threads;
+  private Deferred<Connection> toJfr;
   private JavaSocketIndex javaSockets;
   private StackResolver resolver;
   private ProfileSpan.Start clock;
@@ -111,12 +110,9 @@ public final class NetworkProbe extends PolledBpfProbe {
     javaSockets = context.javaSockets();
     clock = ProfileSpan.Start.now();
     resolver = new StackResolver(new BpfMap[] {object.map("stacks")}, context.symbols());
+    toJfr = new Deferred<>(this::sendToJfr, Connection::tid, threads);
     closed = RingBuffer.open(object.map("closed"), this::onClosed);
     startPolling("net", closed, toJfr::releaseDue, context.log());
-  }
-
-  private boolean namedByJvm(Connection c) {
-    return threads.identify(c.tid()).source() == ThreadIdentity.Source.JVM;
   }
 
   /** A closed connection as a JFR event, once its thread has its Java name. */

@@ -25,7 +25,6 @@ import io.jvmebpf.agent.probe.ProbeContext;
 import io.jvmebpf.agent.report.ChildProcess;
 import io.jvmebpf.agent.report.ReportBuilder;
 import io.jvmebpf.agent.report.profile.ProfileSpan;
-import io.jvmebpf.agent.threads.ThreadIdentity;
 import io.jvmebpf.agent.threads.ThreadRegistry;
 import io.jvmebpf.bpf.BpfObject;
 import io.jvmebpf.bpf.ProcessScope;
@@ -52,9 +51,9 @@ public final class ProcessesProbe extends PolledBpfProbe {
   private record Child(long pid, int tid, long startNs, long endNs, int status, long cpuNs, byte[] argv) {}
 
   private final List<Child> ended = new ArrayList<>();
-  private final Deferred<Child> toJfr = new Deferred<>(this::sendToJfr, this::namedByJvm);
   private long reportFull;
   private ThreadRegistry threads;
+  private Deferred<Child> toJfr;
   private ProfileSpan.Start clock;
   private RingBuffer exits;
 
@@ -92,12 +91,9 @@ public final class ProcessesProbe extends PolledBpfProbe {
   protected void started(BpfObject object, ProbeContext context) {
     threads = context.threads();
     clock = ProfileSpan.Start.now();
+    toJfr = new Deferred<>(this::sendToJfr, Child::tid, threads);
     exits = RingBuffer.open(object.map("exits"), this::onExit);
     startPolling("processes", exits, toJfr::releaseDue, context.log());
-  }
-
-  private boolean namedByJvm(Child c) {
-    return threads.identify(c.tid()).source() == ThreadIdentity.Source.JVM;
   }
 
   /** An ended child as a JFR event, once the thread that forked it has its Java name. */
