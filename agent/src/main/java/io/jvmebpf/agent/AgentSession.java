@@ -167,12 +167,35 @@ public final class AgentSession {
     }
     BpfRunTimeSampler sampler =
         probes.anyRunning() ? BpfRunTimeSampler.start(options.bpfStats(), log) : null;
-    KernelEvents kernelEvents = options.jfrEvents() && jfr != null && probes.anyRunning()
-        ? KernelEvents.start(probes.running(SyscallProbe.class), threads, log) : null;
+    KernelEvents kernelEvents = kernelEvents(options, log, threads, probes, unavailable);
     return new AgentSession(
         options, log, threads, probes, jfr, kernelEvents, symbols, sampler, memory, System.nanoTime() - startedNanos,
         SelfOverhead.currentThreadCpuNs() - cpuAtStart,
         Math.max(0, SelfOverhead.residentBytes() - rssAtStart));
+  }
+
+  /**
+   * The JFR event types, registered when a probe runs (and so JFR's stream, which keeps them
+   * quiet); said as the feature {@code jfr.events}.
+   */
+  private static KernelEvents kernelEvents(
+      AgentOptions options, AgentLog log, ThreadRegistry threads, Probes probes, String unavailable) {
+    String off = !options.jfrEvents() ? "turned off by jfr.events=off"
+        : unavailable != null ? unavailable
+        : !probes.anyRunning() ? "no probe runs" : null;
+    if (off != null) {
+      probes.feature("jfr.events", FeatureStatus.off(off));
+      return null;
+    }
+    try {
+      KernelEvents events = KernelEvents.start(probes.running(SyscallProbe.class), threads, log);
+      probes.feature("jfr.events", FeatureStatus.on(null));
+      return events;
+    } catch (IllegalStateException e) {
+      probes.feature("jfr.events", FeatureStatus.off(e.getMessage()));
+      log.info("jfr.events off: " + e.getMessage());
+      return null;
+    }
   }
 
   public Probes probes() {

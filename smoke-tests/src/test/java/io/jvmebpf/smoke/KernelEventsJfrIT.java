@@ -71,6 +71,7 @@ class KernelEventsJfrIT {
   void theWorkloadRanAndTheReportCountsTheWrites() throws IOException {
     assertTrue(run.stdout().contains("done"), run.describe());
     assertExactWrites(run.summary(), WRITES);
+    assertEquals("on", run.summary().feature("jfr.events"));
     assertOnlyAgentLines(run);
   }
 
@@ -206,6 +207,7 @@ class KernelEventsJfrIT {
     AgentRun.Result offRun = AgentRun.of(WORKLOAD, "10").agentOptions("jfr.events=off")
         .jvmFlags(startFlightRecording(off)).run();
     assertTrue(offRun.stdout().contains("done"), offRun.describe());
+    assertEquals("off: turned off by jfr.events=off", offRun.summary().feature("jfr.events"));
     try (RecordingFile file = new RecordingFile(off)) {
       assertTrue(file.readEventTypes().stream().noneMatch(t -> t.getName().startsWith("jvmebpf.")));
     }

@@ -44,9 +44,10 @@ public final class KernelEvents implements AutoCloseable {
   }
 
   /**
-   * Registers the event types; null, said in one line, when JFR refuses them.
+   * Registers the event types.
    *
    * @param syscalls the running syscall probe, or null
+   * @throws IllegalStateException saying why, when JFR refuses them
    */
   public static KernelEvents start(SyscallProbe syscalls, ThreadRegistry threads, AgentLog log) {
     KernelEvents events = new KernelEvents(syscalls, threads, log);
@@ -56,8 +57,7 @@ public final class KernelEvents implements AutoCloseable {
       return events;
     } catch (RuntimeException | LinkageError e) {
       events.close();
-      log.info("jfr.events off: JFR did not take the agent's event types (" + e + ")");
-      return null;
+      throw new IllegalStateException("JFR did not take the agent's event types (" + e + ")", e);
     }
   }
 

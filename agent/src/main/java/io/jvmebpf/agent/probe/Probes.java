@@ -95,6 +95,14 @@ public final class Probes implements AutoCloseable {
     }
   }
 
+  /**
+   * A feature that is not a probe but depends on them (the JFR events), said beside them: in the
+   * start line, {@code status} and {@code summary.json}.
+   */
+  public void feature(String name, FeatureStatus status) {
+    features.put(name, status);
+  }
+
   /** Every feature's status, in table order. */
   public Map<String, FeatureStatus> features() {
     return Collections.unmodifiableMap(features);
