@@ -3,6 +3,7 @@ package io.jvmebpf.agent;
 import static io.jvmebpf.agent.Closeables.closeQuietly;
 
 import io.jvmebpf.agent.config.AgentOptions;
+import io.jvmebpf.agent.jfrevents.KernelEvents;
 import io.jvmebpf.agent.log.AgentLog;
 import io.jvmebpf.agent.memory.JavaHeapRecorder;
 import io.jvmebpf.agent.memory.MemorySampler;
@@ -13,6 +14,7 @@ import io.jvmebpf.agent.probe.FeatureStatus;
 import io.jvmebpf.agent.probe.LiveCounts;
 import io.jvmebpf.agent.probe.ProbeContext;
 import io.jvmebpf.agent.probe.Probes;
+import io.jvmebpf.agent.probe.syscalls.SyscallProbe;
 import io.jvmebpf.agent.probe.syscalls.SyscallTable;
 import io.jvmebpf.agent.report.AgentInfo;
 import io.jvmebpf.agent.report.MemoryTimeline;
@@ -53,6 +55,7 @@ public final class AgentSession {
   private final Probes probes;
   private final JfrEvents jfr; // null when BPF is unavailable: nothing to name or join
   private final JavaHeapRecorder heap; // null with alloc=off or without JFR
+  private final KernelEvents kernelEvents; // null with jfr.events=off, or when JFR refused them
   private final CodeSymbols symbols; // shared by the probes, closed after them
   private final BpfRunTimeSampler runTimeSampler; // null when off or refused
   private final ProgressFile progress; // null without progress=
@@ -67,7 +70,8 @@ public final class AgentSession {
 
   private AgentSession(
       AgentOptions options, AgentLog log, ThreadRegistry threads, Probes probes,
-      JfrEvents jfr, JavaHeapRecorder heap, CodeSymbols symbols, BpfRunTimeSampler runTimeSampler,
+      JfrEvents jfr, JavaHeapRecorder heap, KernelEvents kernelEvents, CodeSymbols symbols,
+      BpfRunTimeSampler runTimeSampler,
       MemorySampler memory, long startupNs, long startupCpuNs, long startupRssBytes) {
     this.progress = ProgressFile.start(options.progress(), probes::liveCounts, log);
     this.options = options;
@@ -76,6 +80,7 @@ public final class AgentSession {
     this.probes = probes;
     this.jfr = jfr;
     this.heap = heap;
+    this.kernelEvents = kernelEvents;
     this.symbols = symbols;
     this.runTimeSampler = runTimeSampler;
     this.memory = memory;
@@ -134,7 +139,8 @@ public final class AgentSession {
       // First, so that JFR's start-up (a few hundred ms, on its own thread) overlaps BPF loading.
       jfr = JfrEvents.start(new JfrEvents.Subscriptions(
           threads::javaThread, executionSamplePeriod(options), nativeSamplePeriod(options), javaSamples,
-          blockThreshold(options), javaBlocks, socketThreshold(options), javaSockets, heap));
+          blockThreshold(options), javaBlocks, socketThreshold(options), javaSockets, heap,
+          options.jfrEvents() ? KernelEvents.NAMES : List.of()));
       // The threads already running, which no JFR event will announce. Attached to a running JVM,
       // before returning: main may end any moment and leave its tid to DestroyJavaVM. At premain,
       // in the background: main is the thread running premain, named just above.
@@ -167,10 +173,36 @@ public final class AgentSession {
     }
     BpfRunTimeSampler sampler =
         probes.anyRunning() ? BpfRunTimeSampler.start(options.bpfStats(), log) : null;
+    KernelEvents kernelEvents = kernelEvents(options, log, threads, probes, unavailable);
     return new AgentSession(
-        options, log, threads, probes, jfr, heap, symbols, sampler, memory, System.nanoTime() - startedNanos,
+        options, log, threads, probes, jfr, heap, kernelEvents, symbols, sampler, memory,
+        System.nanoTime() - startedNanos,
         SelfOverhead.currentThreadCpuNs() - cpuAtStart,
         Math.max(0, SelfOverhead.residentBytes() - rssAtStart));
+  }
+
+  /**
+   * The JFR event types, registered when a probe runs (and so JFR's stream, which keeps them
+   * quiet); said as the feature {@code jfr.events}.
+   */
+  private static KernelEvents kernelEvents(
+      AgentOptions options, AgentLog log, ThreadRegistry threads, Probes probes, String unavailable) {
+    String off = !options.jfrEvents() ? "turned off by jfr.events=off"
+        : unavailable != null ? unavailable
+        : !probes.anyRunning() ? "no probe runs" : null;
+    if (off != null) {
+      probes.feature("jfr.events", FeatureStatus.off(off));
+      return null;
+    }
+    try {
+      KernelEvents events = KernelEvents.start(probes.running(SyscallProbe.class), threads, log);
+      probes.feature("jfr.events", FeatureStatus.on(null));
+      return events;
+    } catch (IllegalStateException e) {
+      probes.feature("jfr.events", FeatureStatus.off(e.getMessage()));
+      log.info("jfr.events off: " + e.getMessage());
+      return null;
+    }
   }
 
   public Probes probes() {
@@ -310,6 +342,9 @@ public final class AgentSession {
   private void release(JfrEvents jfrOpen, BpfRunTimeSampler samplerOpen) {
     try {
       closeQuietly(progress); // first: it reads the probes' maps
+      // Its periodic hook reads the probes; after the report, so that the intervals the report
+      // joined last still became events, and with a last round for a recording that runs on.
+      closeQuietly(kernelEvents);
       closeQuietly(memory);
       closeQuietly(jfrOpen);
       closeQuietly(samplerOpen);

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import jdk.jfr.FlightRecorder;
 import jdk.jfr.consumer.RecordedClass;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -39,6 +40,7 @@ public final class JfrEvents implements AutoCloseable {
   public static final List<String> SOCKET_EVENTS = List.of("jdk.SocketRead", "jdk.SocketWrite");
 
   private final Thread starter;
+  private final QuietEvents quiet; // null when no event is to be kept quiet
   private RecordingStream stream; // guarded by this
   private boolean closed; // guarded by this
   private final Set<String> stopped = new HashSet<>(); // guarded by this
@@ -61,11 +63,14 @@ public final class JfrEvents implements AutoCloseable {
    * @param sockets receives each socket read and write recorded
    * @param memory receives allocation samples, collections' heap summaries and NMT's totals, or
    *     null for none
+   * @param quietEvents events the stream keeps off while no other recording runs and leaves to
+   *     the other recordings' settings while one does (see {@link QuietEvents})
    */
   public record Subscriptions(
       Consumer<JavaThread> threads, Duration executionSamplePeriod, Duration nativeSamplePeriod,
       Consumer<JavaStackSample> samples, Duration blockThreshold, Consumer<JavaBlock> blocks,
-      Duration socketThreshold, Consumer<JavaSocketIo> sockets, Consumer<JavaMemoryEvent> memory) {}
+      Duration socketThreshold, Consumer<JavaSocketIo> sockets, Consumer<JavaMemoryEvent> memory,
+      List<String> quietEvents) {}
 
   /** As JFR's {@code profile} settings sample allocations: at most 300 samples a second. */
   private static final String ALLOCATION_THROTTLE = "300/s";
@@ -73,6 +78,7 @@ public final class JfrEvents implements AutoCloseable {
   private static final Duration NMT_PERIOD = Duration.ofSeconds(1);
 
   private JfrEvents(Subscriptions subscriptions) {
+    quiet = subscriptions.quietEvents().isEmpty() ? null : new QuietEvents(subscriptions.quietEvents());
     // JFR takes a few hundred ms to start: off the application's start-up path. The stream runs
     // on this daemon thread (startAsync's thread is not a daemon and would keep the JVM alive).
     starter = daemon("jvm-ebpf-jfr", () -> {
@@ -84,6 +90,9 @@ public final class JfrEvents implements AutoCloseable {
         }
         stream = s;
         stopped.forEach(s::disable);
+        if (quiet != null) {
+          FlightRecorder.addListener(quiet); // before the start, whose change of state it sees
+        }
       }
       s.start();
     });
@@ -96,6 +105,9 @@ public final class JfrEvents implements AutoCloseable {
 
   private RecordingStream open(Subscriptions subscriptions) {
     RecordingStream stream = new RecordingStream();
+    if (quiet != null) {
+      stream.setSettings(quiet.initialSettings());
+    }
     for (String event : new String[] {"jdk.ThreadStart", "jdk.ThreadEnd"}) {
       stream.enable(event).withoutStackTrace();
       stream.onEvent(event, e -> publishThread(e, subscriptions.threads()));
@@ -245,20 +257,21 @@ public final class JfrEvents implements AutoCloseable {
     stop(BLOCKING_EVENTS);
   }
 
-  /** Stops reading the JVM's memory events, now or at start. */
-  public void stopMemory() {
-    stop(List.of("jdk.ObjectAllocationSample", "jdk.GCHeapSummary", "jdk.NativeMemoryUsage"));
-  }
-
   /** Stops recording socket reads and writes, now or at start. */
   public void stopSockets() {
     stop(SOCKET_EVENTS);
   }
 
-  /** Disables events nothing needs any more (their probe did not start). */
+  /**
+   * Disables events nothing needs any more (their probe did not start). With quiet events, through
+   * {@link QuietEvents}, which alone then changes the running stream's settings: two writers of
+   * the whole settings map would lose each other's changes.
+   */
   private synchronized void stop(List<String> events) {
     stopped.addAll(events);
-    if (stream != null) {
+    if (stream != null && quiet != null) {
+      quiet.disable(events);
+    } else if (stream != null) {
       events.forEach(stream::disable);
     }
   }
@@ -291,6 +304,9 @@ public final class JfrEvents implements AutoCloseable {
     }
     if (s == null) {
       return;
+    }
+    if (quiet != null) {
+      FlightRecorder.removeListener(quiet);
     }
     // stop() delivers the last events and ends the stream thread. At JVM exit JFR's own shutdown
     // hook may have stopped the recording first (stop() then throws), or may hold stop() up:

@@ -22,6 +22,8 @@ import java.util.Set;
  * @param memory the memory probe's settings
  * @param progress a file the agent rewrites every second with its counts ({@code run}'s progress
  *     line reads it), or null
+ * @param jfrEvents whether the kernel's figures are offered to the JVM's own JFR recordings as
+ *     {@code jvmebpf.*} events
  */
 public record AgentOptions(
     Path out,
@@ -37,7 +39,8 @@ public record AgentOptions(
     FilesOptions files,
     NetOptions net,
     MemoryOptions memory,
-    Path progress) {
+    Path progress,
+    boolean jfrEvents) {
   public static final int DEFAULT_SYSCALL_PAIRS = 16_384;
   public static final int MAX_SYSCALL_PAIRS = 1 << 20;
 
@@ -55,6 +58,6 @@ public record AgentOptions(
     return new AgentOptions(
         Path.of("jvm-ebpf-report"), true, Set.of(), DEFAULT_SYSCALL_PAIRS, "stderr", false,
         BpfStatsMode.SAMPLED, CpuOptions.defaults(), OffCpuOptions.defaults(), true,
-        FilesOptions.defaults(), NetOptions.defaults(), MemoryOptions.defaults(), null);
+        FilesOptions.defaults(), NetOptions.defaults(), MemoryOptions.defaults(), null, true);
   }
 }

@@ -51,6 +51,7 @@ public final class OptionsParser {
     boolean filesOn = defaults.files().on();
     int filesMax = defaults.files().max();
     boolean netOn = defaults.net().on();
+    boolean jfrEvents = defaults.jfrEvents();
     int netMax = defaults.net().max();
     long netJfrNs = defaults.net().jfrThresholdNs();
     MemoryOptions memory = defaults.memory();
@@ -151,6 +152,7 @@ public final class OptionsParser {
         case "nativemem.max" -> maxBlocks = count(key, value, 64, MemoryOptions.MAX_MAX_BLOCKS, errors);
         case "faults" -> faults = onOff(key, value, faults, errors);
         case "alloc" -> javaAlloc = onOff(key, value, javaAlloc, errors);
+        case "jfr.events" -> jfrEvents = onOff(key, value, jfrEvents, errors);
         case "log" -> {
           if (value.isEmpty()) {
             errors.add("log= needs stderr, none or a file path");
@@ -181,7 +183,7 @@ public final class OptionsParser {
           }
         }
         default -> errors.add("unknown option '" + key + "' (known: out, syscalls, syscalls.max, cpu, event, interval, rate, cpu.stacks, offcpu,"
-            + " offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net, net.max, net.jfr, nativemem, nativemem.sample, nativemem.max, faults, alloc, log, loglevel, bpfstats, progress)");
+            + " offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net, net.max, net.jfr, nativemem, nativemem.sample, nativemem.max, faults, alloc, jfr.events, log, loglevel, bpfstats, progress)");
       }
     }
     return errors.isEmpty()
@@ -189,7 +191,7 @@ public final class OptionsParser {
             new CpuOptions(cpuOn, cpuEvent, intervalNs, rateHz, stacks),
             new OffCpuOptions(offCpuOn, offCpuMinNs, offCpuThreads, offCpuStacks), processes,
             new FilesOptions(filesOn, filesMax), new NetOptions(netOn, netMax, netJfrNs),
-            new MemoryOptions(nativeOn, sampleBytes, maxBlocks, faults, javaAlloc), progress))
+            new MemoryOptions(nativeOn, sampleBytes, maxBlocks, faults, javaAlloc), progress, jfrEvents))
         : new Invalid(List.copyOf(errors));
   }
 

@@ -106,6 +106,14 @@ public final class Probes implements AutoCloseable {
     }
   }
 
+  /**
+   * A feature that is not a probe but depends on them (the JFR events), said beside them: in the
+   * start line, {@code status} and {@code summary.json}.
+   */
+  public void feature(String name, FeatureStatus status) {
+    features.put(name, status);
+  }
+
   /** Every feature's status, in table order. */
   public Map<String, FeatureStatus> features() {
     return Collections.unmodifiableMap(features);
@@ -116,6 +124,16 @@ public final class Probes implements AutoCloseable {
     Map<String, String> lines = new LinkedHashMap<>();
     features.forEach((name, status) -> lines.put(name, status.toString()));
     return lines;
+  }
+
+  /** The running probe of {@code type}, or null when it is off. */
+  public <T extends Probe> T running(Class<T> type) {
+    for (Probe probe : running) {
+      if (type.isInstance(probe)) {
+        return type.cast(probe);
+      }
+    }
+    return null;
   }
 
   public boolean anyRunning() {

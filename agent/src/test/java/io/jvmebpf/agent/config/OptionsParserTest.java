@@ -1,6 +1,7 @@
 package io.jvmebpf.agent.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,8 +55,8 @@ class OptionsParserTest {
         List.of(
             "unknown option 'bogus' (known: out, syscalls, syscalls.max, cpu, event, interval, rate,"
                 + " cpu.stacks, offcpu, offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net,"
-                + " net.max, net.jfr, nativemem, nativemem.sample, nativemem.max, faults, alloc, log, loglevel,"
-                + " bpfstats, progress)",
+                + " net.max, net.jfr, nativemem, nativemem.sample, nativemem.max, faults, alloc, jfr.events, log,"
+                + " loglevel, bpfstats, progress)",
             "syscalls=: 'wrte' is not a syscall of this architecture",
             "loglevel=loud is not one of info, debug",
             "out= needs a folder",
@@ -155,6 +156,15 @@ class OptionsParserTest {
             "nativemem.sample=lots is not a size (e.g. 512k, 1m, 0 for every block, or bytes)",
             "nativemem.max=1 is not a number from 64 to 4194304", "alloc=2 is not one of on, off"),
         invalid.errors());
+  }
+
+  @Test
+  void jfrEventsOnByDefaultAndOff() {
+    assertTrue(valid("").jfrEvents());
+    assertFalse(valid("jfr.events=off").jfrEvents());
+    assertEquals(
+        List.of("jfr.events=yes is not one of on, off"),
+        assertInstanceOf(OptionsParser.Invalid.class, parser.parse("jfr.events=yes")).errors());
   }
 
   @Test

@@ -7,6 +7,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import io.jvmebpf.agent.config.NetOptions;
+import io.jvmebpf.agent.jfrevents.ConnectionEvent;
+import io.jvmebpf.agent.jfrevents.Deferred;
 import io.jvmebpf.agent.probe.PolledBpfProbe;
 import io.jvmebpf.agent.probe.ProbeContext;
 import io.jvmebpf.agent.report.Connection;
@@ -50,6 +52,7 @@ public final class NetworkProbe extends PolledBpfProbe {
   /** Connections that closed while a report read the open ones: they must not count twice. */
   private Set<String> closedDuringReport;
   private ThreadRegistry threads;
+  private Deferred<Connection> toJfr;
   private JavaSocketIndex javaSockets;
   private StackResolver resolver;
   private ProfileSpan.Start clock;
@@ -107,8 +110,17 @@ public final class NetworkProbe extends PolledBpfProbe {
     javaSockets = context.javaSockets();
     clock = ProfileSpan.Start.now();
     resolver = new StackResolver(new BpfMap[] {object.map("stacks")}, context.symbols());
+    toJfr = new Deferred<>(this::sendToJfr, Connection::tid, threads);
     closed = RingBuffer.open(object.map("closed"), this::onClosed);
-    startPolling("net", closed, () -> {}, context.log());
+    startPolling("net", closed, toJfr::releaseDue, context.log());
+  }
+
+  /** A closed connection as a JFR event, once its thread has its Java name. */
+  private void sendToJfr(Connection c) {
+    ConnectionEvent event = new ConnectionEvent();
+    if (event.shouldCommit()) {
+      event.send(threads.identify(c.tid()), c);
+    }
   }
 
   private void onClosed(MemorySegment event) {
@@ -118,6 +130,9 @@ public final class NetworkProbe extends PolledBpfProbe {
     Set<String> during = closedDuringReport;
     if (during != null) {
       during.add(identity(event));
+    }
+    if (new ConnectionEvent().shouldCommit()) {
+      toJfr.hold(tcp(event));
     }
     long bytesSent = event.get(JAVA_LONG, CONN_BYTES_SENT);
     long bytesReceived = event.get(JAVA_LONG, CONN_BYTES_RECEIVED);
@@ -138,6 +153,7 @@ public final class NetworkProbe extends PolledBpfProbe {
     closed.consume();
     Set<String> closedMeanwhile = closedDuringReport;
     closedDuringReport = null;
+    toJfr.releaseAll();
     ConnectionTable all = table.copy();
     for (MemorySegment connection : open) {
       if (!closedMeanwhile.contains(identity(connection))) {

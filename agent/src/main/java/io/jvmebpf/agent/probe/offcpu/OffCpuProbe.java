@@ -7,10 +7,12 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.jvmebpf.agent.config.OffCpuOptions;
+import io.jvmebpf.agent.jfrevents.OffCpuEvent;
 import io.jvmebpf.agent.probe.PolledBpfProbe;
 import io.jvmebpf.agent.probe.EventRing;
 import io.jvmebpf.agent.probe.ProbeContext;
 import io.jvmebpf.agent.probe.syscalls.SyscallTable;
+import io.jvmebpf.agent.profile.Frame;
 import io.jvmebpf.agent.report.OffCpuInfo;
 import io.jvmebpf.agent.report.ReportBuilder;
 import io.jvmebpf.agent.report.profile.ProfileKind;
@@ -150,7 +152,20 @@ public final class OffCpuProbe extends PolledBpfProbe {
       if (java != null) {
         joined.add(key, java, end - start);
       }
+      OffCpuEvent event = new OffCpuEvent();
+      if (event.shouldCommit()) {
+        send(event, key, start, end, java);
+      }
     });
+  }
+
+  /** The interval as a JFR event, with the reason and stacks the report gives it. */
+  private void send(OffCpuEvent event, OffCpuKey key, long start, long end, JavaJoin java) {
+    List<Frame> kernel = resolver.kernel(0, key.kernelStack());
+    String syscall = key.syscall() >= 0 ? syscalls.name(key.syscall()) : OffCpuReasons.syscall(kernel);
+    event.send(context.threads().identify(key.tid()), started.instant(start), end - start,
+        OffCpuReasons.of(key.state(), syscall, kernel, java == null ? null : java.reason()), syscall, kernel,
+        java == null ? List.of() : java.javaFrames());
   }
 
   /** Names the user stacks of short intervals too while their JIT code is fresh. */

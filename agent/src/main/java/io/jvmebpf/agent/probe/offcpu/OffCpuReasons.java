@@ -69,6 +69,17 @@ final class OffCpuReasons {
     return IO_SYSCALLS.contains(syscall) ? IO : OTHER;
   }
 
+  /** The syscall whose entry a kernel stack holds, or null. */
+  static String syscall(List<Frame> kernel) {
+    for (Frame frame : kernel) {
+      String syscall = syscall(frame.name());
+      if (syscall != null) {
+        return syscall;
+      }
+    }
+    return null;
+  }
+
   /** The syscall a kernel frame is the entry of, or null. */
   static String syscall(String frame) {
     for (String prefix : SYSCALL_PREFIXES) {

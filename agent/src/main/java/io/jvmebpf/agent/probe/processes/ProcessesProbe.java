@@ -18,6 +18,8 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.jvmebpf.agent.jfrevents.ChildProcessEvent;
+import io.jvmebpf.agent.jfrevents.Deferred;
 import io.jvmebpf.agent.probe.PolledBpfProbe;
 import io.jvmebpf.agent.probe.ProbeContext;
 import io.jvmebpf.agent.report.ChildProcess;
@@ -51,6 +53,7 @@ public final class ProcessesProbe extends PolledBpfProbe {
   private final List<Child> ended = new ArrayList<>();
   private long reportFull;
   private ThreadRegistry threads;
+  private Deferred<Child> toJfr;
   private ProfileSpan.Start clock;
   private RingBuffer exits;
 
@@ -88,8 +91,17 @@ public final class ProcessesProbe extends PolledBpfProbe {
   protected void started(BpfObject object, ProbeContext context) {
     threads = context.threads();
     clock = ProfileSpan.Start.now();
+    toJfr = new Deferred<>(this::sendToJfr, Child::tid, threads);
     exits = RingBuffer.open(object.map("exits"), this::onExit);
-    startPolling("processes", exits, () -> {}, context.log());
+    startPolling("processes", exits, toJfr::releaseDue, context.log());
+  }
+
+  /** An ended child as a JFR event, once the thread that forked it has its Java name. */
+  private void sendToJfr(Child child) {
+    ChildProcessEvent event = new ChildProcessEvent();
+    if (event.shouldCommit()) {
+      event.send(threads.identify(child.tid()), describe(child, child.endNs()));
+    }
   }
 
   private void onExit(MemorySegment event) {
@@ -98,6 +110,9 @@ public final class ProcessesProbe extends PolledBpfProbe {
     }
     Child child = child(event.asSlice(EXIT_CHILD, CHILD_BYTES), event.get(JAVA_LONG, EXIT_END_NS),
         event.get(JAVA_INT, EXIT_STATUS), event.get(JAVA_LONG, EXIT_CPU_NS));
+    if (new ChildProcessEvent().shouldCommit()) {
+      toJfr.hold(child);
+    }
     // The poller takes records outside the round lock: a poller that outlived its join may still.
     synchronized (ended) {
       if (ended.size() >= MAX_REPORTED) {
@@ -122,6 +137,7 @@ public final class ProcessesProbe extends PolledBpfProbe {
     List<Child> running = new ArrayList<>();
     object.map("children").forEach((key, value) -> running.add(child(value, -1, 0, -1)));
     exits.consume();
+    toJfr.releaseAll();
     List<Child> all;
     synchronized (ended) {
       all = new ArrayList<>(ended);

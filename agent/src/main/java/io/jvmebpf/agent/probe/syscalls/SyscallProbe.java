@@ -21,7 +21,8 @@ import java.util.TreeMap;
 /**
  * Per thread and per syscall of the host JVM: count, errors, total and max latency and a log2
  * latency histogram, aggregated in the kernel by {@code syscalls.bpf.c} on the raw
- * {@code sys_enter}/{@code sys_exit} tracepoints. User space reads the map once, at report time.
+ * {@code sys_enter}/{@code sys_exit} tracepoints. User space reads the map at report time, and
+ * for JFR's periodic {@code jvmebpf.Syscall} events while a recording wants them.
  */
 public final class SyscallProbe extends BpfProbe {
   private final SyscallTable table;
@@ -85,15 +86,26 @@ public final class SyscallProbe extends BpfProbe {
     if (object == null) {
       return;
     }
-    Map<Integer, List<SyscallSummary>> byThread = new HashMap<>();
-    object.map("stats").forEach((key, value) -> {
-      int tid = key.get(JAVA_INT, KEY_TID);
-      byThread.computeIfAbsent(tid, t -> new ArrayList<>()).add(summarize(key, value));
-    });
-    byThread.forEach(report::syscalls);
+    perThread().forEach(report::syscalls);
     BpfMap overflows = object.map("overflows");
     report.dropped("syscalls.statsMapFull", overflows.counter(OVERFLOW_STATS_FULL));
     report.dropped("syscalls.inflightMapFull", overflows.counter(OVERFLOW_INFLIGHT_FULL));
+  }
+
+  /**
+   * Every thread's syscalls so far, read from the kernel's map now: for the report, and for JFR's
+   * periodic events while a recording wants them. Empty when the probe is not running.
+   */
+  public Map<Integer, List<SyscallSummary>> perThread() {
+    BpfObject object = object();
+    Map<Integer, List<SyscallSummary>> byThread = new HashMap<>();
+    if (object != null) {
+      object.map("stats").forEach((key, value) -> {
+        int tid = key.get(JAVA_INT, KEY_TID);
+        byThread.computeIfAbsent(tid, t -> new ArrayList<>()).add(summarize(key, value));
+      });
+    }
+    return byThread;
   }
 
   private SyscallSummary summarize(MemorySegment key, MemorySegment value) {
