@@ -39,6 +39,7 @@ public final class NativeMemoryWorkload {
       AgentJfr.await(); // the heap's allocations are the JVM's own samples
       Thread heap = Thread.ofPlatform().name("heapallocator").start(NativeMemoryWorkload::allocateOnHeap);
       heap.join();
+      Thread.sleep(1500); // JFR hands its events over about once a second: the heap's samples too
     }
     System.out.println("done");
   }
