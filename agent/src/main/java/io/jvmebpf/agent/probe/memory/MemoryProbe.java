@@ -59,9 +59,11 @@ public final class MemoryProbe extends BpfProbe {
 
   @Override
   public String note() {
-    String allocations = !options.nativeOn() ? "native allocations off"
-        : options.sampleBytes() <= 1 ? "every native allocation tracked"
-        : "native allocations tracked 1 per " + options.sampleBytes() + " bytes";
+    if (!options.nativeOn()) {
+      return "page faults; native allocations not traced (nativemem=on traces them, at a trap per allocator call)";
+    }
+    String allocations = options.sampleBytes() <= 1 ? "every native allocation followed"
+        : "native allocations followed 1 per " + options.sampleBytes() + " bytes";
     return allocations + (options.faults() ? ", page faults" : "");
   }
 
