@@ -85,17 +85,38 @@ static __always_inline __u64 result(struct pt_regs___x86 *regs)
 	return BPF_CORE_READ(regs, ax);
 }
 
-/* The calling thread's figures, made on its first call; NULL outside the JVM or when full. */
-static __always_inline struct thread_memory *thread_of(__u32 *tid)
+/*
+ * An exited thread's entry taken by a new thread of the same id: its figures go on summing, and
+ * its fault baseline moves so that the counters' delta keeps the first thread's part.
+ */
+static __always_inline void reused(struct thread_memory *t)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (t->faults) {
+		t->min_flt_start = BPF_CORE_READ(task, min_flt) - (t->min_flt_end - t->min_flt_start);
+		t->maj_flt_start = BPF_CORE_READ(task, maj_flt) - (t->maj_flt_end - t->maj_flt_start);
+	}
+	t->exited = 0;
+}
+
+/* A thread of the JVM's figures, made on its first call; NULL when the map is full. */
+static __always_inline struct thread_memory *figures(__u32 tid)
 {
 	struct thread_memory *t, init = {};
 
-	if (!in_scope(&cfg.scope, tid))
-		return NULL;
-	t = bpf_map_lookup_elem(&threads, tid);
-	if (t)
-		return t;
-	return insert_missing(&threads, tid, &init, &counters, MEMORY_THREADS_FULL);
+	t = bpf_map_lookup_elem(&threads, &tid);
+	if (!t)
+		return insert_missing(&threads, &tid, &init, &counters, MEMORY_THREADS_FULL);
+	if (t->exited)
+		reused(t);
+	return t;
+}
+
+/* The calling thread's figures; NULL outside the JVM or when the map is full. */
+static __always_inline struct thread_memory *thread_of(__u32 *tid)
+{
+	return in_scope(&cfg.scope, tid) ? figures(*tid) : NULL;
 }
 
 /* Tracks a block of `size` bytes? Then the bytes it stands for, else 0. */
@@ -117,6 +138,7 @@ static __always_inline __u64 sample(__u64 size)
 static __always_inline int alloc_entry(__u32 fn, __u64 size, __u64 old, __u64 out)
 {
 	struct pending_alloc *outer, call = {};
+	struct allocation *followed;
 	struct thread_memory *t;
 	__u32 tid;
 
@@ -131,12 +153,17 @@ static __always_inline int alloc_entry(__u32 fn, __u64 size, __u64 old, __u64 ou
 	__sync_fetch_and_add(&t->alloc_calls, 1);
 	__sync_fetch_and_add(&t->alloc_bytes, size);
 	call.weight = sample(size);
-	// An untracked malloc's or calloc's return does not matter; the others may free a block
-	// (realloc) or call malloc themselves, which must not count again.
-	if (!call.weight && (fn == MEMORY_FN_MALLOC || fn == MEMORY_FN_CALLOC))
+	// An unfollowed malloc's return does not matter; the others may free a block (realloc) or
+	// call malloc themselves (musl's calloc does), which must not count again.
+	if (!call.weight && fn == MEMORY_FN_MALLOC)
 		return 0;
 	call.size = size;
 	call.old = old;
+	if (old) {
+		followed = bpf_map_lookup_elem(&allocations, &old);
+		if (followed)
+			call.old_ns = followed->ns;
+	}
 	call.out = out;
 	call.fn = fn;
 	if (bpf_map_update_elem(&pending, &tid, &call, BPF_ANY))
@@ -144,10 +171,19 @@ static __always_inline int alloc_entry(__u32 fn, __u64 size, __u64 old, __u64 ou
 	return 0;
 }
 
-/* Stops tracking `block`, freed or moved (a block not tracked is not in the map). */
+/* Stops following `block`, freed (a block not followed is not in the map). */
 static __always_inline void untrack(__u64 block)
 {
 	bpf_map_delete_elem(&allocations, &block);
+}
+
+/* Stops following `block` if it is still the one allocated at `ns`. */
+static __always_inline void untrack_if(__u64 block, __u64 ns)
+{
+	struct allocation *a = bpf_map_lookup_elem(&allocations, &block);
+
+	if (a && a->ns == ns)
+		bpf_map_delete_elem(&allocations, &block);
 }
 
 /* Tracks `block` as the current thread's, at the caller's stack. */
@@ -195,14 +231,15 @@ static __always_inline int alloc_return(void *ctx)
 	}
 	block = result(regs);
 	if (call->fn == MEMORY_FN_POSIX_MEMALIGN) {
-		// Returns 0 and the block in *out, or an error number.
-		if (block || bpf_probe_read_user(&block, sizeof(block), (void *)call->out))
+		// Returns 0 (an int) and the block in *out, or an error number.
+		if ((int)block || bpf_probe_read_user(&block, sizeof(block), (void *)call->out))
 			block = 0;
 	}
-	// realloc moved or freed its block: the old one is gone. (It failed if it returned NULL for a
-	// size other than 0, and the old block stays.)
-	if (call->old && (block || !call->size))
-		untrack(call->old);
+	// realloc moved or freed its block: the old one is gone (it failed if it returned NULL for a
+	// size other than 0, and the old block stays). Freed inside realloc, its address may already
+	// be another thread's new block: only the entry realloc saw at its entry goes.
+	if (call->old_ns && (block || !call->size))
+		untrack_if(call->old, call->old_ns);
 	if (block && call->weight)
 		track(ctx, tid, block, call);
 	bpf_map_delete_elem(&pending, &tid);
@@ -225,7 +262,14 @@ int aligned_entry(struct pt_regs___x86 *regs)
 SEC("uprobe")
 int calloc_entry(struct pt_regs___x86 *regs)
 {
-	return alloc_entry(MEMORY_FN_CALLOC, arg(regs, 0) * arg(regs, 1), 0, 0);
+	__u64 n = arg(regs, 0), each = arg(regs, 1), size = n * each;
+
+	// An overflowing product fails the call: it asked for nothing it got. (The barrier keeps the
+	// compiler from turning the check into a 128-bit multiply, which BPF has not.)
+	asm volatile("" : "+r"(size));
+	if (each && size / each != n)
+		size = 0;
+	return alloc_entry(MEMORY_FN_CALLOC, size, 0, 0);
 }
 
 SEC("uprobe")
@@ -251,20 +295,23 @@ int free_entry(struct pt_regs___x86 *regs)
 {
 	struct pending_alloc *call;
 	struct thread_memory *t;
-	__u64 block = arg(regs, 0);
+	__u64 block;
 	__u32 tid;
 
+	if (!in_scope(&cfg.scope, &tid))
+		return 0;
+	block = arg(regs, 0);
 	if (!block)
 		return 0;
-	t = thread_of(&tid);
-	if (!t)
-		return 0;
-	// realloc(ptr, 0) frees through free: counted and untracked by realloc's return.
+	// realloc(ptr, 0) frees ptr through free: counted and untracked by realloc's return.
 	call = bpf_map_lookup_elem(&pending, &tid);
-	if (call && call->fn == MEMORY_FN_REALLOC)
+	if (call && call->fn == MEMORY_FN_REALLOC && call->old == block)
 		return 0;
-	__sync_fetch_and_add(&t->free_calls, 1);
+	// Untracked even when the thread map has no room for the thread's figures.
 	untrack(block);
+	t = figures(tid);
+	if (t)
+		__sync_fetch_and_add(&t->free_calls, 1);
 	return 0;
 }
 

@@ -49,11 +49,15 @@ struct thread_memory {
 	__u64 exited;		/* 1 once the thread exited */
 };
 
-/* A thread inside an allocation call whose return matters: sampled, or a realloc of a block. */
+/*
+ * A thread inside an allocation call whose return matters: a followed block's, or a call that may
+ * free a block or call malloc itself (every call but an unfollowed malloc).
+ */
 struct pending_alloc {
 	__u64 size;
 	__u64 weight;		/* bytes the block stands for when tracked; 0: not tracked */
 	__u64 old;		/* realloc's block */
+	__u64 old_ns;		/* when realloc's block was allocated, if followed: the entry to untrack */
 	__u64 out;		/* posix_memalign's result pointer */
 	__u32 fn;		/* enum memory_fn */
 	__u32 depth;		/* allocation calls it made itself (glibc's realloc(NULL) calls malloc) */

@@ -7,7 +7,7 @@ public sealed interface JavaMemoryEvent {
   /**
    * One allocation sample ({@code jdk.ObjectAllocationSample}).
    *
-   * @param tid the allocating thread's OS id
+   * @param tid the allocating thread's OS id, 0 when it has none (a virtual thread's sample)
    * @param weightBytes the bytes the JVM says this sample stands for
    * @param className the allocated objects' class, as Java names it ({@code byte[]})
    * @param stack the allocating code, leaf first

@@ -195,12 +195,11 @@ public final class JfrEvents implements AutoCloseable {
   private static void publishAllocation(RecordedEvent event, Consumer<JavaMemoryEvent> memory) {
     RecordedThread thread = event.getThread();
     RecordedStackTrace stack = event.getStackTrace();
-    if (thread == null || thread.getOSThreadId() <= 0 || stack == null) {
-      return;
-    }
     RecordedClass type = event.getClass("objectClass");
-    memory.accept(new JavaMemoryEvent.Allocation(thread.getOSThreadId(), event.getLong("weight"),
-        type == null ? "unknown" : javaName(type.getName()), frames(stack)));
+    // A virtual thread's sample has no OS thread: it still counts in the heap's totals.
+    long tid = thread == null || stack == null ? 0 : Math.max(0, thread.getOSThreadId());
+    memory.accept(new JavaMemoryEvent.Allocation(tid, event.getLong("weight"),
+        type == null ? "unknown" : javaName(type.getName()), stack == null ? List.of() : frames(stack)));
   }
 
   /** {@code [B} as {@code byte[]}, {@code [Ljava.lang.String;} as {@code java.lang.String[]}. */

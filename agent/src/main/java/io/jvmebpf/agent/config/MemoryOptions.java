@@ -14,6 +14,8 @@ package io.jvmebpf.agent.config;
 public record MemoryOptions(boolean nativeOn, long sampleBytes, int maxBlocks, boolean faults, boolean javaAlloc) {
   /** As Go's runtime and jemalloc sample heap profiles: one tracked block per 512 KiB on average. */
   public static final long DEFAULT_SAMPLE_BYTES = 512 * 1024;
+  /** The kernel draws a block against a 32-bit random number times this: larger would overflow. */
+  public static final long MAX_SAMPLE_BYTES = 1L << 32;
   public static final int DEFAULT_MAX_BLOCKS = 65_536;
   public static final int MAX_MAX_BLOCKS = 1 << 22;
 

@@ -145,8 +145,9 @@ public final class OptionsParser {
         case "nativemem" -> nativeOn = onOff(key, value, nativeOn, errors);
         case "nativemem.sample" -> {
           sampleBytes = Sizes.parseBytes(value);
-          if (sampleBytes < 0) {
-            errors.add("nativemem.sample=" + value + " is not a size (e.g. 512k, 1m, 0 for every block, or bytes)");
+          if (sampleBytes < 0 || sampleBytes > MemoryOptions.MAX_SAMPLE_BYTES) {
+            errors.add("nativemem.sample=" + value + " is not a size up to 4g (e.g. 512k, 1m, 0 for every block,"
+                + " or bytes)");
           }
         }
         case "nativemem.max" -> maxBlocks = count(key, value, 64, MemoryOptions.MAX_MAX_BLOCKS, errors);

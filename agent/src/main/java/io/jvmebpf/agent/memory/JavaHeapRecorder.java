@@ -66,6 +66,9 @@ public final class JavaHeapRecorder implements Consumer<JavaMemoryEvent> {
     if (perClass != null) {
       perClass[0] += allocation.weightBytes();
     }
+    if (allocation.tid() <= 0) {
+      return; // in the totals; a profile's stacks hang from a thread
+    }
     int stack = stacks.intern(allocation.stack());
     Site site = new Site(allocation.tid(), stack, allocation.className());
     long[] sum = stack < 0 ? null : sites.get(site);

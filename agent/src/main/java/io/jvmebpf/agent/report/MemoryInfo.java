@@ -11,11 +11,12 @@ import java.util.List;
  *     min(1, s / sampleBytes); 0 when every block is
  * @param maxBlocks how many tracked blocks the kernel holds at once
  * @param trackedBlocks tracked blocks outstanding at the report
+ * @param pageFaults user-mode faults of every thread, null with {@code faults=off}
  * @param topOutstanding the stacks holding the most outstanding bytes, heaviest first
  */
 public record MemoryInfo(
     boolean nativeOn, long sampleBytes, int maxBlocks, long mallocCalls, long mallocBytes, long freeCalls,
-    long outstandingBytes, long outstandingAllocations, long trackedBlocks, long pageFaults,
+    long outstandingBytes, long outstandingAllocations, long trackedBlocks, Long pageFaults,
     List<Outstanding> topOutstanding) {
   public MemoryInfo {
     topOutstanding = List.copyOf(topOutstanding);

@@ -38,7 +38,9 @@ final class MemoryJson {
     json.writeObjectFieldStart("memory");
     if (info != null) {
       writeNative(json, info);
-      json.writeNumberField("pageFaults", info.pageFaults());
+      if (info.pageFaults() != null) {
+        json.writeNumberField("pageFaults", info.pageFaults());
+      }
     }
     if (heap != null) {
       writeHeap(json, heap);

@@ -150,11 +150,12 @@ class OptionsParserTest {
     assertEquals(2L << 20, valid("nativemem.sample=2M").memory().sampleBytes());
     assertEquals(1000, valid("nativemem.sample=1000").memory().sampleBytes());
     OptionsParser.Invalid invalid = assertInstanceOf(
-        OptionsParser.Invalid.class, parser.parse("nativemem=yes,nativemem.sample=lots,nativemem.max=1,alloc=2"));
+        OptionsParser.Invalid.class, parser.parse("nativemem=yes,nativemem.sample=lots,nativemem.max=1,alloc=2,nativemem.sample=5g"));
     assertEquals(
         List.of("nativemem=yes is not one of on, off",
-            "nativemem.sample=lots is not a size (e.g. 512k, 1m, 0 for every block, or bytes)",
-            "nativemem.max=1 is not a number from 64 to 4194304", "alloc=2 is not one of on, off"),
+            "nativemem.sample=lots is not a size up to 4g (e.g. 512k, 1m, 0 for every block, or bytes)",
+            "nativemem.max=1 is not a number from 64 to 4194304", "alloc=2 is not one of on, off",
+            "nativemem.sample=5g is not a size up to 4g (e.g. 512k, 1m, 0 for every block, or bytes)"),
         invalid.errors());
   }
 

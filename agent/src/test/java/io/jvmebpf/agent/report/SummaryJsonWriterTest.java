@@ -64,7 +64,7 @@ class SummaryJsonWriterTest {
                 new Connection("udp", null, new Connection.Endpoint("*", 0), "datagrams", 43, "writer", List.of(), List.of(),
                     Instant.parse("2026-11-26T05:00:01Z"), Instant.parse("2026-11-26T05:00:02Z"), 64, 0, 1, 0, 0,
                     0, 0, null, null)),
-            new MemoryInfo(true, 524_288, 65_536, 1200, 66_000_000, 600, 33_000_000, 700, 90, 20_000,
+            new MemoryInfo(true, 524_288, 65_536, 1200, 66_000_000, 600, 33_000_000, 700, 90, 20_000L,
                 List.of(new MemoryInfo.Outstanding(43, "writer", 32_768_000, 500, Instant.parse("2026-11-26T05:00:01Z"),
                     List.of("malloc", "app.Writer.allocate")))),
             new JavaHeapInfo(300, 150_000_000, List.of(new JavaHeapInfo.ClassBytes("byte[]", 100_000_000)), 3,

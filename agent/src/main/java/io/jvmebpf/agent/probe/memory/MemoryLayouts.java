@@ -24,7 +24,7 @@ final class MemoryLayouts {
   static final long THREAD_EXITED = 112;
   static final int THREAD_BYTES = 120;
 
-  static final int PENDING_BYTES = 40;
+  static final int PENDING_BYTES = 48;
 
   // struct allocation
   static final long ALLOCATION_SIZE = 0;

@@ -94,7 +94,7 @@ final class MemoryReport {
     }
     report.memoryInfo(new MemoryInfo(options.nativeOn(), options.sampleBytes(), options.maxBlocks(), totals[0],
         totals[1], totals[2], Math.round(outstandingBytes), Math.round(outstandingAllocations), trackedBlocks,
-        totals[3], top(held)));
+        options.faults() ? totals[3] : null, top(held)));
     if (options.nativeOn()) {
       report.profile(new ReportBuilder.ProfileFile("native-alloc", allocationProfile(), ProfileKind.NATIVE_ALLOC, span));
     }
