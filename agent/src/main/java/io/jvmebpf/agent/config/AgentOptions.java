@@ -21,6 +21,8 @@ import java.util.Set;
  * @param net the network probe's settings
  * @param progress a file the agent rewrites every second with its counts ({@code run}'s progress
  *     line reads it), or null
+ * @param redactArgv whether child processes' arguments are left out of the report (their program
+ *     stays)
  */
 public record AgentOptions(
     Path out,
@@ -35,7 +37,8 @@ public record AgentOptions(
     boolean processes,
     FilesOptions files,
     NetOptions net,
-    Path progress) {
+    Path progress,
+    boolean redactArgv) {
   public static final int DEFAULT_SYSCALL_PAIRS = 16_384;
   public static final int MAX_SYSCALL_PAIRS = 1 << 20;
 
@@ -53,6 +56,6 @@ public record AgentOptions(
     return new AgentOptions(
         Path.of("jvm-ebpf-report"), true, Set.of(), DEFAULT_SYSCALL_PAIRS, "stderr", false,
         BpfStatsMode.SAMPLED, CpuOptions.defaults(), OffCpuOptions.defaults(), true,
-        FilesOptions.defaults(), NetOptions.defaults(), null);
+        FilesOptions.defaults(), NetOptions.defaults(), null, false);
   }
 }

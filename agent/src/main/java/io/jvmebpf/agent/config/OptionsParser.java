@@ -54,6 +54,7 @@ public final class OptionsParser {
     int netMax = defaults.net().max();
     long netJfrNs = defaults.net().jfrThresholdNs();
     Path progress = defaults.progress();
+    boolean redactArgv = defaults.redactArgv();
     List<String> errors = new ArrayList<>();
     String listKey = null;
 
@@ -149,6 +150,13 @@ public final class OptionsParser {
             progress = Path.of(value);
           }
         }
+        case "redact" -> {
+          switch (value) {
+            case "argv" -> redactArgv = true;
+            case "off" -> redactArgv = false;
+            default -> errors.add("redact=" + value + " is not one of argv, off");
+          }
+        }
         case "loglevel" -> {
           switch (value) {
             case "info" -> debug = false;
@@ -165,14 +173,15 @@ public final class OptionsParser {
           }
         }
         default -> errors.add("unknown option '" + key + "' (known: out, syscalls, syscalls.max, cpu, event, interval, rate, cpu.stacks, offcpu,"
-            + " offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net, net.max, net.jfr, log, loglevel, bpfstats, progress)");
+            + " offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net, net.max, net.jfr, log, loglevel, bpfstats, progress, redact)");
       }
     }
     return errors.isEmpty()
         ? new Valid(new AgentOptions(out, syscalls, Set.copyOf(filter), syscallPairs, log, debug, bpfStats,
             new CpuOptions(cpuOn, cpuEvent, intervalNs, rateHz, stacks),
             new OffCpuOptions(offCpuOn, offCpuMinNs, offCpuThreads, offCpuStacks), processes,
-            new FilesOptions(filesOn, filesMax), new NetOptions(netOn, netMax, netJfrNs), progress))
+            new FilesOptions(filesOn, filesMax), new NetOptions(netOn, netMax, netJfrNs), progress,
+            redactArgv))
         : new Invalid(List.copyOf(errors));
   }
 

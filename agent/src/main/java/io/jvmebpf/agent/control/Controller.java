@@ -80,8 +80,14 @@ public final class Controller {
 
   private static Reply start(String options, SessionStart.Starter starter, boolean attached, AgentLog log) {
     if (running != null) {
-      return Reply.error("jvm-ebpf already runs in this JVM (since "
-          + running.session().status().startedAt() + "); 'stop' it first, or use 'status' and 'dump'");
+      String since = "jvm-ebpf already runs in this JVM (since " + running.session().status().startedAt() + ")";
+      if (!attached) {
+        // A second -javaagent: no tool waits for a reply, so the JVM's log is the only place to say it.
+        String line = since + "; this second -javaagent is ignored: give the agent once";
+        log.info(line);
+        return Reply.error(line);
+      }
+      return Reply.error(since + "; 'stop' it first, or use 'status' and 'dump'");
     }
     SessionStart started = starter.start(options);
     List<String> lines = new ArrayList<>(List.of(started.line()));

@@ -91,7 +91,8 @@ public final class Probes implements AutoCloseable {
       probe.close();
       String reason = e.getMessage() != null ? e.getMessage() : e.toString();
       features.put(feature.name(), FeatureStatus.off(reason));
-      context.log().info(feature.name() + " off: " + reason);
+      // The start line says it: a line here too would name the one cause twice.
+      context.log().debug(feature.name() + " off: " + reason);
     }
   }
 

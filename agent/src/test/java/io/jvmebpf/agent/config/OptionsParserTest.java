@@ -54,7 +54,7 @@ class OptionsParserTest {
         List.of(
             "unknown option 'bogus' (known: out, syscalls, syscalls.max, cpu, event, interval, rate,"
                 + " cpu.stacks, offcpu, offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net,"
-                + " net.max, net.jfr, log, loglevel, bpfstats, progress)",
+                + " net.max, net.jfr, log, loglevel, bpfstats, progress, redact)",
             "syscalls=: 'wrte' is not a syscall of this architecture",
             "loglevel=loud is not one of info, debug",
             "out= needs a folder",
@@ -137,6 +137,15 @@ class OptionsParserTest {
         List.of("net=maybe is not one of on, off", "net.max=0 is not a number from 1 to 1048576",
             "net.jfr=soon is not a duration (e.g. 20ms, 0) or off"),
         invalid.errors());
+  }
+
+  @Test
+  void redactArgvIsOffByDefault() {
+    assertEquals(false, valid("").redactArgv());
+    assertEquals(true, valid("redact=argv").redactArgv());
+    assertEquals(false, valid("redact=argv,redact=off").redactArgv());
+    assertEquals(List.of("redact=env is not one of argv, off"),
+        assertInstanceOf(OptionsParser.Invalid.class, parser.parse("redact=env")).errors());
   }
 
   @Test
