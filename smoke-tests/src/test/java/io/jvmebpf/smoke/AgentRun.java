@@ -33,6 +33,7 @@ final class AgentRun {
   private String agentOptions = "";
   private String reportPath = "report";
   private boolean withAgent = true;
+  private int agentCopies = 1;
 
   private AgentRun(String mainClass, String... args) {
     this.mainClass = mainClass;
@@ -81,6 +82,12 @@ final class AgentRun {
     return this;
   }
 
+  /** The same {@code -javaagent:} given twice, as a launch script and JAVA_TOOL_OPTIONS might. */
+  AgentRun agentTwice() {
+    this.agentCopies = 2;
+    return this;
+  }
+
   AgentRun withoutAgent() {
     this.withAgent = false;
     return this;
@@ -113,7 +120,9 @@ final class AgentRun {
     command.addAll(jvmFlags);
     if (withAgent) {
       String options = agentOptions.isEmpty() ? "" : agentOptions + ",";
-      command.add("-javaagent:" + agentJar() + "=" + options + "out=" + reportDir);
+      for (int i = 0; i < agentCopies; i++) {
+        command.add("-javaagent:" + agentJar() + "=" + options + "out=" + reportDir);
+      }
     }
     command.add("-cp");
     command.add(workloadsJar().toString());

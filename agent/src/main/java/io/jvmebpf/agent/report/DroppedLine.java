@@ -23,7 +23,7 @@ public final class DroppedLine {
       "offcpu.threadMapFull", "raise offcpu.threads",
       "offcpu.kernelStacksLost", "raise offcpu.stacks",
       "offcpu.userStacksLost", "raise offcpu.stacks",
-      "offcpu.intervalEventsLost", "raise offcpu.min (fewer blocks are sent as events)",
+      "offcpu.intervalEventsLost", "raise offcpu.min: fewer blocks become events",
       "net.connectionsMapFull", "raise net.max");
 
   private DroppedLine() {}

@@ -1,5 +1,6 @@
 package io.jvmebpf.agent.report;
 
+import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -25,7 +26,8 @@ public final class WriteFailure {
       };
       return reason + " (" + f.getFile() + ")";
     }
-    return e.toString();
+    // A write that fails (ENOSPC, EIO) is a plain IOException whose message is the reason.
+    return e instanceof IOException && e.getMessage() != null ? e.getMessage() : e.toString();
   }
 
   /** What the user can do about {@code cause}. */
