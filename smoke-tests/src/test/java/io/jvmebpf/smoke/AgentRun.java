@@ -140,6 +140,18 @@ final class AgentRun {
         .start();
   }
 
+  /**
+   * Waits until the agent of a child started with {@code progress=FILE} (an empty file the test
+   * made) has written it once: every probe has started by then.
+   */
+  static void untilStarted(Process jvm, Path progress) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    while (Files.size(progress) == 0) {
+      assertTrue(jvm.isAlive() && System.nanoTime() < deadline, "the agent did not start within " + TIMEOUT_SECONDS + " s");
+      Thread.sleep(100);
+    }
+  }
+
   /** Runs the child to its end, or fails the test after {@value #TIMEOUT_SECONDS} s. */
   Result run() throws IOException, InterruptedException {
     Path runDir = newRunDir();

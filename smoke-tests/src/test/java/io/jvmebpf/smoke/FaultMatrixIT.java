@@ -297,7 +297,7 @@ class FaultMatrixIT {
       Path progress = Files.createTempFile(AgentRun.workloadsJar().getParent(), "sigkill-progress-", ".txt");
       Process jvm = AgentRun.writer(-1).agentOptions("progress=" + progress).start();
       try {
-        untilStarted(jvm, progress);
+        AgentRun.untilStarted(jvm, progress);
         long pid = jvm.pid();
         Set<String> progs = BpfResidue.kernelIds(pid, "prog_id");
         Set<String> links = BpfResidue.kernelIds(pid, "link_id");
@@ -315,15 +315,6 @@ class FaultMatrixIT {
       } finally {
         jvm.destroyForcibly();
         Files.deleteIfExists(progress);
-      }
-    }
-
-    /** Until the agent has written its progress file once: every probe has started by then. */
-    private static void untilStarted(Process jvm, Path progress) throws Exception {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (Files.size(progress) == 0) {
-        assertTrue(jvm.isAlive() && System.nanoTime() < deadline, "the agent did not start within a minute");
-        Thread.sleep(100);
       }
     }
   }
