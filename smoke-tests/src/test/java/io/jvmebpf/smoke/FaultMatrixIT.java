@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -71,10 +72,18 @@ class FaultMatrixIT {
     return line;
   }
 
+  @BeforeAll
+  static void forgetTheLastRunsLines() throws IOException {
+    Files.deleteIfExists(matrixFile());
+  }
+
+  private static Path matrixFile() {
+    return AgentRun.workloadsJar().getParent().resolve("fault-matrix.txt");
+  }
+
   /** For docs/reliability.md: the case and its line, in target/fault-matrix.txt. */
   private static void record(String fault, String line) throws IOException {
-    Path file = AgentRun.workloadsJar().getParent().resolve("fault-matrix.txt");
-    Files.writeString(file, fault + " | " + line + "\n", StandardCharsets.UTF_8,
+    Files.writeString(matrixFile(), fault + " | " + line + "\n", StandardCharsets.UTF_8,
         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     System.out.println("FaultMatrixIT: " + fault + " | " + line);
   }
