@@ -76,7 +76,7 @@ public final class NeighbourWorkload {
   private static void write(Path file) throws Exception {
     byte[] block = new byte[512];
     while (true) {
-      Files.write(file, block, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+      Files.write(file, block, StandardOpenOption.CREATE, StandardOpenOption.WRITE); // 512 bytes once written
       Thread.sleep(1);
     }
   }
