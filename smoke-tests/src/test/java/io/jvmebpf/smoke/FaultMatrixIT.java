@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.tools.attach.VirtualMachine;
 import io.jvmebpf.bpf.testing.MachineAssumptions;
 import io.jvmebpf.bpf.testing.RequiresBpf;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -293,6 +296,53 @@ class FaultMatrixIT {
       assertUnharmed("System.exit while the agent starts", run, new App(3, Pattern.compile("exiting with 3")),
           "report written to", "summary.json");
       assertEquals(2, run.stderr().size(), "the start line and the report line only\n" + run.describe());
+    }
+
+    /**
+     * The application exits while the agent it is being attached to starts (its probes loading on
+     * the Attach Listener thread, 0.5-3 s): the JVM exits with the application's code, neither
+     * hung by the agent's start nor by its shutdown hook, and says nothing but the agent's lines.
+     */
+    @Test
+    void anExitWhileTheAgentIsAttachingKeepsTheExitCode() throws Exception {
+      Path runDir = Files.createTempDirectory(AgentRun.workloadsJar().getParent(), "exit-while-attaching-");
+      Path stderr = runDir.resolve("stderr.txt");
+      Process app = new ProcessBuilder(AgentRun.currentJava(), "-XX:+EnableDynamicAgentLoading",
+          "-cp", AgentRun.workloadsJar().toString(), "io.jvmebpf.workloads.ExitAtOnceWorkload", "after-input")
+          .redirectError(stderr.toFile()).start();
+      try {
+        BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("waiting for input", out.readLine());
+        Thread attach = Thread.ofPlatform().start(() -> {
+          try {
+            VirtualMachine vm = VirtualMachine.attach(Long.toString(app.pid()));
+            vm.loadAgent(AgentRun.agentJar().toString(), "out=" + runDir.resolve("report"));
+            vm.detach();
+          } catch (Exception e) {
+            // The JVM may exit before loadAgent returns: that is the case under test.
+          }
+        });
+        // The session's first thread (its memory sampler) runs: the probes are loading now.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (BpfResidue.agentThreads(app.pid()).isEmpty()) {
+          assertTrue(System.nanoTime() < deadline, "the agent's session never started");
+          Thread.sleep(5);
+        }
+        app.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
+        app.getOutputStream().flush();
+        assertTrue(app.waitFor(60, TimeUnit.SECONDS), "the JVM did not exit within a minute");
+        attach.join(60_000);
+        assertEquals(3, app.exitValue());
+        assertEquals("exiting with 3", out.readLine());
+        for (String line : Files.readAllLines(stderr)) {
+          assertFalse(STACK_TRACE.matcher(line).find(), "a stack trace on stderr: " + line);
+          assertTrue(line.startsWith(PREFIX), "a line on stderr not the agent's: " + line);
+        }
+        record("System.exit while the agent is attaching", "exit code 3 in " + Files.readAllLines(stderr).size()
+            + " agent lines: " + String.join(" / ", Files.readAllLines(stderr)));
+      } finally {
+        app.destroyForcibly();
+      }
     }
 
     /**
