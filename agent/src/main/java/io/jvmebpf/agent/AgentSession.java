@@ -24,6 +24,8 @@ import io.jvmebpf.agent.report.ReportBuilder;
 import io.jvmebpf.agent.report.html.ReportPage;
 import io.jvmebpf.agent.report.Summary;
 import io.jvmebpf.agent.report.SummaryJsonWriter;
+import io.jvmebpf.agent.report.DroppedLine;
+import io.jvmebpf.agent.report.WriteFailure;
 import io.jvmebpf.agent.threads.ThreadRegistry;
 import io.jvmebpf.bpf.LibbpfLog;
 import io.jvmebpf.bpf.LibbpfVersion;
@@ -41,7 +43,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -313,13 +317,22 @@ public final class AgentSession {
               report.memoryInfo(),
               report.javaHeap());
       Path written = new SummaryJsonWriter().write(summary, out);
+      Map<String, String> failures = new LinkedHashMap<>(); // what was not written -> why
       for (ReportBuilder.ProfileFile profile : report.profiles()) {
-        writeProfile(profile, out);
+        writeProfile(profile, out, failures);
       }
-      writePage(written, report.profiles(), out);
-      log.info("report written to " + written.toAbsolutePath());
+      writePage(written, report.profiles(), out, failures);
+      // One line, whatever failed: a full disk fails every file after summary.json alike.
+      log.info("report written to " + written.toAbsolutePath() + (failures.isEmpty() ? "" : " without "
+          + String.join(", ", failures.entrySet().stream().map(f -> f.getKey() + " (" + f.getValue() + ")").toList())
+          + ": " + WriteFailure.fix(failures.values().iterator().next())));
+      DroppedLine.of(report.dropped()).ifPresent(log::info);
       return written;
-    } catch (IOException | RuntimeException | LinkageError e) {
+    } catch (IOException e) {
+      String cause = WriteFailure.cause(e);
+      log.info("could not write the report to " + out.toAbsolutePath() + ": " + cause + "; " + WriteFailure.fix(cause));
+      return null;
+    } catch (RuntimeException | LinkageError e) {
       log.info("could not write the report to " + out.toAbsolutePath() + ": " + e);
       return null;
     } finally {
@@ -354,21 +367,22 @@ public final class AgentSession {
     }
   }
 
-  /** One profile's files; a failure loses those files only, said in one line. */
-  private void writeProfile(ReportBuilder.ProfileFile profile, Path out) {
+  /** One profile's files; a failure loses those files only, added to {@code failures}. */
+  private static void writeProfile(ReportBuilder.ProfileFile profile, Path out, Map<String, String> failures) {
     try {
       ProfileFiles.write(profile.profile(), profile.kind(), profile.span(), out, profile.baseName());
     } catch (IOException | RuntimeException e) {
-      log.info("could not write " + profile.baseName() + " profile files to " + out.toAbsolutePath() + ": " + e);
+      failures.put(profile.baseName() + " profile files", WriteFailure.cause(e));
     }
   }
 
-  /** {@code report.html}; a failure loses the page only, said in one line. */
-  private void writePage(Path summaryJson, List<ReportBuilder.ProfileFile> profiles, Path out) {
+  /** {@code report.html}; a failure loses the page only, added to {@code failures}. */
+  private static void writePage(
+      Path summaryJson, List<ReportBuilder.ProfileFile> profiles, Path out, Map<String, String> failures) {
     try {
       ReportPage.write(summaryJson, profiles, out);
     } catch (IOException | RuntimeException e) {
-      log.info("could not write report.html to " + out.toAbsolutePath() + ": " + e);
+      failures.put(ReportPage.FILE, WriteFailure.cause(e));
     }
   }
 

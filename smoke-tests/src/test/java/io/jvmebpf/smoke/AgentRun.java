@@ -33,6 +33,7 @@ final class AgentRun {
   private String agentOptions = "";
   private String reportPath = "report";
   private boolean withAgent = true;
+  private int agentCopies = 1;
 
   private AgentRun(String mainClass, String... args) {
     this.mainClass = mainClass;
@@ -81,6 +82,12 @@ final class AgentRun {
     return this;
   }
 
+  /** The same {@code -javaagent:} given twice, as a launch script and JAVA_TOOL_OPTIONS might. */
+  AgentRun agentTwice() {
+    this.agentCopies = 2;
+    return this;
+  }
+
   AgentRun withoutAgent() {
     this.withAgent = false;
     return this;
@@ -113,7 +120,9 @@ final class AgentRun {
     command.addAll(jvmFlags);
     if (withAgent) {
       String options = agentOptions.isEmpty() ? "" : agentOptions + ",";
-      command.add("-javaagent:" + agentJar() + "=" + options + "out=" + reportDir);
+      for (int i = 0; i < agentCopies; i++) {
+        command.add("-javaagent:" + agentJar() + "=" + options + "out=" + reportDir);
+      }
     }
     command.add("-cp");
     command.add(workloadsJar().toString());
@@ -129,6 +138,18 @@ final class AgentRun {
         .redirectOutput(runDir.resolve("stdout.txt").toFile())
         .redirectError(runDir.resolve("stderr.txt").toFile())
         .start();
+  }
+
+  /**
+   * Waits until the agent of a child started with {@code progress=FILE} (an empty file the test
+   * made) has written it once: every probe has started by then.
+   */
+  static void untilStarted(Process jvm, Path progress) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    while (Files.size(progress) == 0) {
+      assertTrue(jvm.isAlive() && System.nanoTime() < deadline, "the agent did not start within " + TIMEOUT_SECONDS + " s");
+      Thread.sleep(100);
+    }
   }
 
   /** Runs the child to its end, or fails the test after {@value #TIMEOUT_SECONDS} s. */

@@ -1,12 +1,17 @@
 package io.jvmebpf.smoke;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -15,6 +20,8 @@ import java.util.stream.Stream;
  * events, and threads named {@code jvm-ebpf-*}.
  */
 final class BpfResidue {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private BpfResidue() {}
 
   /** Each fd that is a BPF object or a perf event: {@code "bpf-prog id=12"}, {@code "bpf_link id=3"}... */
@@ -81,5 +88,34 @@ final class BpfResidue {
       }
     }
     return names;
+  }
+
+  /** Whether none of {@code ids} is in bpftool's list of {@code kind} (prog, link or map), waiting up to 5 s. */
+  static boolean untilGone(Set<String> ids, String kind) throws Exception {
+    for (int i = 0; i < 50; i++) {
+      Set<String> listed = new HashSet<>();
+      for (JsonNode entry : JSON.readTree(bpftool("-j", kind, "show"))) {
+        listed.add(entry.path("id").asText());
+      }
+      listed.retainAll(ids);
+      if (listed.isEmpty()) {
+        return true;
+      }
+      Thread.sleep(100);
+    }
+    return false;
+  }
+
+  /** bpftool's stdout, or null when it does not run. */
+  static String bpftool(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("bpftool"));
+    command.addAll(List.of(args));
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : null;
+    } catch (java.io.IOException e) {
+      return null;
+    }
   }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jvmebpf.bpf.testing.MachineAssumptions;
 import io.jvmebpf.bpf.testing.RequiresBpf;
@@ -13,12 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -35,7 +32,7 @@ class CommandLineIT {
 
   @Test
   void attachStopAndAttachAgain() throws Exception {
-    MachineAssumptions.assume(bpftool("version") != null, "bpftool is not installed (apt-get install bpftool)");
+    MachineAssumptions.assume(BpfResidue.bpftool("version") != null, "bpftool is not installed (apt-get install bpftool)");
     Path runDir = Files.createDirectories(AgentRun.workloadsJar().getParent().resolve("command-line-it"));
     List<String> timings = new ArrayList<>();
     try (ControlledJvm jvm = new ControlledJvm(runDir)) {
@@ -91,8 +88,8 @@ class CommandLineIT {
       assertExactWrites(summary(report), 1_000);
       assertTrue(Files.isRegularFile(report.resolve("report.html")), "no report.html");
       assertEquals(List.of(), BpfResidue.bpfFds(pid), "BPF or perf fds left in the JVM");
-      assertTrue(untilGone(progs, "prog"), "BPF programs left in the kernel: " + progs + " in " + bpftool("-j", "prog", "show"));
-      assertTrue(untilGone(links, "link"), "BPF links left in the kernel: " + links + " in " + bpftool("-j", "link", "show"));
+      assertTrue(BpfResidue.untilGone(progs, "prog"), "BPF programs left in the kernel: " + progs + " in " + BpfResidue.bpftool("-j", "prog", "show"));
+      assertTrue(BpfResidue.untilGone(links, "link"), "BPF links left in the kernel: " + links + " in " + BpfResidue.bpftool("-j", "link", "show"));
       timings.add("stop command start to every program and link gone from the kernel: "
           + (System.nanoTime() - stopStarted) / 1_000_000 + " ms");
       assertEquals(List.of(), BpfResidue.agentThreads(pid), "agent threads left after stop");
@@ -198,36 +195,7 @@ class CommandLineIT {
         .orElseThrow(() -> new AssertionError("no samples line: " + status));
   }
 
-  /** Whether none of {@code ids} is in bpftool's list of {@code kind} (prog or link), waiting up to 5 s. */
-  private static boolean untilGone(Set<String> ids, String kind) throws Exception {
-    for (int i = 0; i < 50; i++) {
-      Set<String> listed = new HashSet<>();
-      for (JsonNode entry : JSON.readTree(bpftool("-j", kind, "show"))) {
-        listed.add(entry.path("id").asText());
-      }
-      listed.retainAll(ids);
-      if (listed.isEmpty()) {
-        return true;
-      }
-      Thread.sleep(100);
-    }
-    return false;
-  }
-
   private static Summary summary(Path folder) throws Exception {
     return new Summary(JSON.readTree(folder.resolve("summary.json").toFile()));
-  }
-
-  /** bpftool's stdout, or null when it does not run. */
-  static String bpftool(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("bpftool"));
-    command.addAll(List.of(args));
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : null;
-    } catch (java.io.IOException e) {
-      return null;
-    }
   }
 }

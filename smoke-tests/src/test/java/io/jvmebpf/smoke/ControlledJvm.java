@@ -34,9 +34,16 @@ final class ControlledJvm implements AutoCloseable {
 
   /** @param launcher a command that execs the JVM (such as setpriv), so its pid is the JVM's */
   ControlledJvm(Path runDir, List<String> launcher, String java) throws IOException {
+    this(runDir, launcher, java, List.of());
+  }
+
+  /** @param jvmFlags before the class path, such as {@code -XX:+EnableDynamicAgentLoading} */
+  ControlledJvm(Path runDir, List<String> launcher, String java, List<String> jvmFlags) throws IOException {
     stderr = runDir.resolve("workload-stderr.txt");
     List<String> command = new ArrayList<>(launcher);
-    command.addAll(List.of(java, "-cp", AgentRun.workloadsJar().toString(), "io.jvmebpf.workloads.ControlledWorkload"));
+    command.add(java);
+    command.addAll(jvmFlags);
+    command.addAll(List.of("-cp", AgentRun.workloadsJar().toString(), "io.jvmebpf.workloads.ControlledWorkload"));
     child = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
     out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
     in = child.getOutputStream();

@@ -11,9 +11,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Another JVM, without the agent, whose {@code writer} thread writes to /dev/null until killed:
- * the same syscalls from the same thread name as the workload under test, so that any event the
- * agent fails to filter by process shows up in the report. Its thread ids are collected from
+ * Another JVM, without the agent, busy until killed: by default a {@code writer} thread writing
+ * to /dev/null, the same syscalls from the same thread name as the workload under test, so that
+ * any event the agent fails to filter by process shows up in the report; or a noisy neighbour
+ * ({@link #neighbour}). Its thread ids are collected from
  * {@code /proc/<pid>/task} every 50 ms while it runs, threads that come and go included.
  */
 final class NoiseProcess implements AutoCloseable {
@@ -28,12 +29,26 @@ final class NoiseProcess implements AutoCloseable {
 
   /** Starts the noise and returns once its writer thread runs. */
   static NoiseProcess start() throws IOException, InterruptedException {
-    NoiseProcess noise = new NoiseProcess(AgentRun.writer(-1).withoutAgent().start());
+    return start(AgentRun.writer(-1), "writer");
+  }
+
+  /**
+   * Starts {@code NeighbourWorkload}, a neighbour busy with files (at {@code file}), loopback
+   * connections (to its own server on {@code port}), mallocs and child processes, every name it
+   * uses holding {@code neighbour}; returns once its threads run.
+   */
+  static NoiseProcess neighbour(Path file, int port) throws IOException, InterruptedException {
+    return start(AgentRun.of("io.jvmebpf.workloads.NeighbourWorkload", file.toString(), Integer.toString(port)),
+        "neighbour-spawn");
+  }
+
+  private static NoiseProcess start(AgentRun run, String thread) throws IOException, InterruptedException {
+    NoiseProcess noise = new NoiseProcess(run.withoutAgent().start());
     long deadline = System.nanoTime() + 30_000_000_000L;
-    while (!noise.writerRuns()) {
+    while (!noise.threadRuns(thread)) {
       if (!noise.process.isAlive() || System.nanoTime() > deadline) {
         noise.close();
-        fail("the noise process (pid " + noise.pid() + ") never started its writer thread");
+        fail("the noise process (pid " + noise.pid() + ") never started its thread " + thread);
       }
       Thread.sleep(20);
     }
@@ -54,9 +69,9 @@ final class NoiseProcess implements AutoCloseable {
     return Path.of("/proc", Long.toString(process.pid()), "task");
   }
 
-  private boolean writerRuns() {
+  private boolean threadRuns(String name) {
     try (Stream<Path> tasks = Files.list(tasks())) {
-      return tasks.anyMatch(task -> "writer".equals(comm(task)));
+      return tasks.anyMatch(task -> name.equals(comm(task)));
     } catch (IOException e) {
       return false;
     }

@@ -23,6 +23,11 @@ record Summary(JsonNode root) {
   }
 
   /** A field of {@code agent.overhead}; may be a JSON null (bpfRunNs, bpfRunCount). */
+  /** {@code agent.dropped.<name>}; fails when the counter is not there. */
+  long dropped(String name) {
+    return required(required(required(root, "agent"), "dropped"), name).asLong();
+  }
+
   JsonNode overhead(String field) {
     return required(root.path("agent").path("overhead"), field);
   }

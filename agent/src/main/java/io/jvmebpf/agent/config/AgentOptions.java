@@ -24,6 +24,8 @@ import java.util.Set;
  *     line reads it), or null
  * @param jfrEvents whether the kernel's figures are offered to the JVM's own JFR recordings as
  *     {@code jvmebpf.*} events
+ * @param redactArgv whether child processes' arguments are left out of the report (their program
+ *     stays)
  */
 public record AgentOptions(
     Path out,
@@ -40,7 +42,8 @@ public record AgentOptions(
     NetOptions net,
     MemoryOptions memory,
     Path progress,
-    boolean jfrEvents) {
+    boolean jfrEvents,
+    boolean redactArgv) {
   public static final int DEFAULT_SYSCALL_PAIRS = 16_384;
   public static final int MAX_SYSCALL_PAIRS = 1 << 20;
 
@@ -58,6 +61,6 @@ public record AgentOptions(
     return new AgentOptions(
         Path.of("jvm-ebpf-report"), true, Set.of(), DEFAULT_SYSCALL_PAIRS, "stderr", false,
         BpfStatsMode.SAMPLED, CpuOptions.defaults(), OffCpuOptions.defaults(), true,
-        FilesOptions.defaults(), NetOptions.defaults(), MemoryOptions.defaults(), null, true);
+        FilesOptions.defaults(), NetOptions.defaults(), MemoryOptions.defaults(), null, true, false);
   }
 }

@@ -61,6 +61,7 @@ public final class OptionsParser {
     boolean faults = memory.faults();
     boolean javaAlloc = memory.javaAlloc();
     Path progress = defaults.progress();
+    boolean redactArgv = defaults.redactArgv();
     List<String> errors = new ArrayList<>();
     String listKey = null;
 
@@ -168,6 +169,13 @@ public final class OptionsParser {
             progress = Path.of(value);
           }
         }
+        case "redact" -> {
+          switch (value) {
+            case "argv" -> redactArgv = true;
+            case "off" -> redactArgv = false;
+            default -> errors.add("redact=" + value + " is not one of argv, off");
+          }
+        }
         case "loglevel" -> {
           switch (value) {
             case "info" -> debug = false;
@@ -184,7 +192,7 @@ public final class OptionsParser {
           }
         }
         default -> errors.add("unknown option '" + key + "' (known: out, syscalls, syscalls.max, cpu, event, interval, rate, cpu.stacks, offcpu,"
-            + " offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net, net.max, net.jfr, nativemem, nativemem.sample, nativemem.max, faults, alloc, jfr.events, log, loglevel, bpfstats, progress)");
+            + " offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net, net.max, net.jfr, nativemem, nativemem.sample, nativemem.max, faults, alloc, jfr.events, log, loglevel, bpfstats, progress, redact)");
       }
     }
     return errors.isEmpty()
@@ -192,7 +200,7 @@ public final class OptionsParser {
             new CpuOptions(cpuOn, cpuEvent, intervalNs, rateHz, stacks),
             new OffCpuOptions(offCpuOn, offCpuMinNs, offCpuThreads, offCpuStacks), processes,
             new FilesOptions(filesOn, filesMax), new NetOptions(netOn, netMax, netJfrNs),
-            new MemoryOptions(nativeOn, sampleBytes, maxBlocks, faults, javaAlloc), progress, jfrEvents))
+            new MemoryOptions(nativeOn, sampleBytes, maxBlocks, faults, javaAlloc), progress, jfrEvents, redactArgv))
         : new Invalid(List.copyOf(errors));
   }
 

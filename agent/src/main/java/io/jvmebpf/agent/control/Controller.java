@@ -4,6 +4,7 @@ import io.jvmebpf.agent.AgentSession;
 import io.jvmebpf.agent.AgentThreads;
 import io.jvmebpf.agent.jvm.DiagnosticCommands;
 import io.jvmebpf.agent.log.AgentLog;
+import io.jvmebpf.agent.memory.NativeHeap;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -80,8 +81,14 @@ public final class Controller {
 
   private static Reply start(String options, SessionStart.Starter starter, boolean attached, AgentLog log) {
     if (running != null) {
-      return Reply.error("jvm-ebpf already runs in this JVM (since "
-          + running.session().status().startedAt() + "); 'stop' it first, or use 'status' and 'dump'");
+      String since = "jvm-ebpf already runs in this JVM (since " + running.session().status().startedAt() + ")";
+      if (!attached) {
+        // A second -javaagent: no tool waits for a reply, so the JVM's log is the only place to say it.
+        String line = since + "; this second -javaagent is ignored: give the agent once";
+        log.info(line);
+        return Reply.error(line);
+      }
+      return Reply.error(since + "; 'stop' it first, or use 'status' and 'dump'");
     }
     SessionStart started = starter.start(options);
     List<String> lines = new ArrayList<>(List.of(started.line()));
@@ -125,6 +132,7 @@ public final class Controller {
     boolean paused = session.status().paused();
     Path folder = out != null ? out : nextDumpFolder(session.status().out());
     Path written = session.stop(folder);
+    NativeHeap.trim(); // before the next session's allocations: what the last one malloc'd goes back
     SessionStart next = current.starter().start(current.options());
     List<String> lines = new ArrayList<>();
     lines.add(written == null ? "the report could not be written to " + folder.toAbsolutePath()
@@ -168,6 +176,7 @@ public final class Controller {
     Path written = out != null ? stopping.session().stop(out) : stopping.session().stop();
     // Said only once checked: a thread that outlived its join would still be the agent's code running.
     List<String> survivors = AgentThreads.stillAlive(THREADS_END_WITHIN);
+    NativeHeap.trim(); // the JVM runs on: what the session malloc'd goes back to the system
     String detached = "detached in " + (System.nanoTime() - started) / 1_000_000 + " ms (report included): every BPF"
         + " link and map closed, " + (survivors.isEmpty() ? "the agent's threads ended; the JVM runs on"
             : "but these threads of the agent still run: " + String.join(", ", survivors));

@@ -1,10 +1,15 @@
 package io.jvmebpf.agent.log;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * The agent's one logger: single lines prefixed {@code [jvm-ebpf]}, never a stack trace, to stderr
@@ -13,6 +18,8 @@ import java.nio.file.StandardOpenOption;
  */
 public final class AgentLog {
   private static final String PREFIX = "[jvm-ebpf] ";
+  private static final FileAttribute<?> FILE_MODE =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
   private final String target;
   private final boolean debug;
@@ -57,8 +64,11 @@ public final class AgentLog {
       case "stderr" -> System.err.println(line);
       default -> {
         try {
-          Files.writeString(Path.of(target), line + System.lineSeparator(), StandardCharsets.UTF_8,
-              StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+          // Created 0600, as the report's files are: the lines name paths and options.
+          try (SeekableByteChannel file = Files.newByteChannel(Path.of(target),
+              Set.of(StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE), FILE_MODE)) {
+            file.write(ByteBuffer.wrap((line + System.lineSeparator()).getBytes(StandardCharsets.UTF_8)));
+          }
         } catch (IOException | RuntimeException e) {
           System.err.println(line);
         }

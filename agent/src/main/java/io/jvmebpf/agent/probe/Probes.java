@@ -100,9 +100,12 @@ public final class Probes implements AutoCloseable {
       context.log().debug(feature.name() + " on in " + (System.nanoTime() - started) / 1_000_000 + " ms");
     } catch (RuntimeException | LinkageError e) {
       probe.close();
-      String reason = e.getMessage() != null ? e.getMessage() : e.toString();
+      String reason = (e.getMessage() != null ? e.getMessage() : e.toString())
+          // The fix when the cause cannot be remedied: the others run, and this one can be left out.
+          + (feature.offByOption().isEmpty() ? "" : " (the other features run; " + feature.offByOption() + " skips it)");
       features.put(feature.name(), FeatureStatus.off(reason));
-      context.log().info(feature.name() + " off: " + reason);
+      // The start line says it: a line here too would name the one cause twice.
+      context.log().debug(feature.name() + " off: " + reason);
     }
   }
 

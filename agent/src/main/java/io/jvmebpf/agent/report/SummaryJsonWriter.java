@@ -4,9 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -18,45 +16,43 @@ public final class SummaryJsonWriter {
 
   private static final JsonFactory JSON = new JsonFactory();
 
-  /** Writes to a temporary file first, so a reader never sees half a report. */
+  /** Writes through {@link AtomicFile}, so a reader never sees half a report. */
   public Path write(Summary summary, Path folder) throws IOException {
-    Files.createDirectories(folder);
-    Path target = folder.resolve(FILE_NAME);
-    Path partial = folder.resolve(FILE_NAME + ".partial");
-    try (JsonGenerator json = JSON.createGenerator(partial.toFile(), JsonEncoding.UTF8)) {
-      json.useDefaultPrettyPrinter();
-      json.writeStartObject();
-      writeProcess(json, summary.process());
-      writeAgent(json, summary.agent());
-      if (summary.cpu() != null) {
-        writeCpuInfo(json, summary.cpu());
+    return AtomicFile.write(folder.resolve(FILE_NAME), out -> {
+      try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+        json.useDefaultPrettyPrinter();
+        json.writeStartObject();
+        writeProcess(json, summary.process());
+        writeAgent(json, summary.agent());
+        if (summary.cpu() != null) {
+          writeCpuInfo(json, summary.cpu());
+        }
+        if (summary.offCpu() != null) {
+          writeOffCpuInfo(json, summary.offCpu());
+        }
+        json.writeArrayFieldStart("threads");
+        for (ThreadSummary thread : summary.threads()) {
+          writeThread(json, thread);
+        }
+        json.writeEndArray();
+        json.writeArrayFieldStart("processes");
+        for (ChildProcess process : summary.processes()) {
+          writeProcess(json, process);
+        }
+        json.writeEndArray();
+        if (summary.files() != null) {
+          writeFiles(json, summary.files());
+        }
+        if (summary.network() != null) {
+          writeNetworkInfo(json, summary.network());
+          writeConnections(json, summary.connections());
+        }
+        if (summary.memory() != null || summary.javaHeap() != null) {
+          MemoryJson.writeMemory(json, summary.memory(), summary.javaHeap());
+        }
+        json.writeEndObject();
       }
-      if (summary.offCpu() != null) {
-        writeOffCpuInfo(json, summary.offCpu());
-      }
-      json.writeArrayFieldStart("threads");
-      for (ThreadSummary thread : summary.threads()) {
-        writeThread(json, thread);
-      }
-      json.writeEndArray();
-      json.writeArrayFieldStart("processes");
-      for (ChildProcess process : summary.processes()) {
-        writeProcess(json, process);
-      }
-      json.writeEndArray();
-      if (summary.files() != null) {
-        writeFiles(json, summary.files());
-      }
-      if (summary.network() != null) {
-        writeNetworkInfo(json, summary.network());
-        writeConnections(json, summary.connections());
-      }
-      if (summary.memory() != null || summary.javaHeap() != null) {
-        MemoryJson.writeMemory(json, summary.memory(), summary.javaHeap());
-      }
-      json.writeEndObject();
-    }
-    return Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    });
   }
 
   private static void writeProcess(JsonGenerator json, ProcessInfo process) throws IOException {

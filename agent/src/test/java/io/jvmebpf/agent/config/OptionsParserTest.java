@@ -56,7 +56,7 @@ class OptionsParserTest {
             "unknown option 'bogus' (known: out, syscalls, syscalls.max, cpu, event, interval, rate,"
                 + " cpu.stacks, offcpu, offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net,"
                 + " net.max, net.jfr, nativemem, nativemem.sample, nativemem.max, faults, alloc, jfr.events, log,"
-                + " loglevel, bpfstats, progress)",
+                + " loglevel, bpfstats, progress, redact)",
             "syscalls=: 'wrte' is not a syscall of this architecture",
             "loglevel=loud is not one of info, debug",
             "out= needs a folder",
@@ -166,6 +166,15 @@ class OptionsParserTest {
     assertEquals(
         List.of("jfr.events=yes is not one of on, off"),
         assertInstanceOf(OptionsParser.Invalid.class, parser.parse("jfr.events=yes")).errors());
+  }
+
+  @Test
+  void redactArgvIsOffByDefault() {
+    assertEquals(false, valid("").redactArgv());
+    assertEquals(true, valid("redact=argv").redactArgv());
+    assertEquals(false, valid("redact=argv,redact=off").redactArgv());
+    assertEquals(List.of("redact=env is not one of argv, off"),
+        assertInstanceOf(OptionsParser.Invalid.class, parser.parse("redact=env")).errors());
   }
 
   @Test

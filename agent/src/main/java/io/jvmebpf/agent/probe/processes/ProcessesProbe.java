@@ -32,6 +32,7 @@ import io.jvmebpf.bpf.RingBuffer;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -45,6 +46,8 @@ import java.util.Set;
 public final class ProcessesProbe extends PolledBpfProbe {
   /** Children kept for the report; more are counted under {@code processes.reportFull}. */
   public static final int MAX_REPORTED = 10_000;
+  /** What stands for a child's arguments with {@code redact=argv}. */
+  static final String REDACTED = "[arguments redacted]";
   private static final int POLL_MS = 200;
 
   /** A child as the kernel described it; {@code endNs} and {@code cpuNs} are -1 while it runs. */
@@ -56,6 +59,7 @@ public final class ProcessesProbe extends PolledBpfProbe {
   private Deferred<Child> toJfr;
   private ProfileSpan.Start clock;
   private RingBuffer exits;
+  private boolean redactArgv;
 
   public ProcessesProbe() {
     super("processes", POLL_MS);
@@ -90,6 +94,7 @@ public final class ProcessesProbe extends PolledBpfProbe {
   @Override
   protected void started(BpfObject object, ProbeContext context) {
     threads = context.threads();
+    redactArgv = context.options().redactArgv();
     clock = ProfileSpan.Start.now();
     toJfr = new Deferred<>(this::sendToJfr, Child::tid, threads);
     exits = RingBuffer.open(object.map("exits"), this::onExit);
@@ -123,9 +128,12 @@ public final class ProcessesProbe extends PolledBpfProbe {
     }
   }
 
-  private static Child child(MemorySegment child, long endNs, int status, long cpuNs) {
+  private Child child(MemorySegment child, long endNs, int status, long cpuNs) {
     int argvBytes = Math.min(Math.max(child.get(JAVA_INT, CHILD_ARGV_BYTES), 0), ARGV_BYTES);
     byte[] argv = child.asSlice(CHILD_ARGV, argvBytes).toArray(JAVA_BYTE);
+    if (redactArgv) {
+      argv = redacted(argv); // as soon as read: the arguments are never held, only the ring saw them
+    }
     return new Child(Integer.toUnsignedLong(child.get(JAVA_INT, CHILD_PID)), child.get(JAVA_INT, CHILD_TID),
         child.get(JAVA_LONG, CHILD_START_NS), endNs, status, cpuNs, argv);
   }
@@ -180,6 +188,24 @@ public final class ProcessesProbe extends PolledBpfProbe {
         clock.instant(child.startNs()),
         exitCode, over && signal != 0 ? signal : null,
         Math.max(0, (over ? child.endNs() : now) - child.startNs()), over ? child.cpuNs() : null);
+  }
+
+  /**
+   * The program (argv[0]) and, when there were arguments, {@value #REDACTED} in their place:
+   * {@code redact=argv}, for command lines that carry secrets.
+   */
+  static byte[] redacted(byte[] argv) {
+    for (int i = 0; i < argv.length; i++) {
+      if (argv[i] == 0) {
+        boolean more = i + 1 < argv.length;
+        byte[] kept = Arrays.copyOf(argv, more ? i + 1 + REDACTED.length() : i);
+        if (more) {
+          System.arraycopy(REDACTED.getBytes(StandardCharsets.UTF_8), 0, kept, i + 1, REDACTED.length());
+        }
+        return kept;
+      }
+    }
+    return argv;
   }
 
   /** NUL-separated arguments; the last one may be cut at {@value ProcessLayouts#ARGV_BYTES} bytes. */

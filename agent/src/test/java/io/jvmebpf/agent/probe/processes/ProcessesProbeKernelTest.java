@@ -73,4 +73,12 @@ class ProcessesProbeKernelTest {
     assertEquals(List.of("a", "bc"), ProcessesProbe.argv("a\0bc".getBytes()));
     assertEquals(List.of(), ProcessesProbe.argv(new byte[0]));
   }
+
+  @Test
+  void redactionKeepsTheProgramOnly() {
+    assertEquals(List.of("curl", "[arguments redacted]"),
+        ProcessesProbe.argv(ProcessesProbe.redacted("curl\0-u\0user:secret\0".getBytes())));
+    assertEquals(List.of("/bin/true"), ProcessesProbe.argv(ProcessesProbe.redacted("/bin/true\0".getBytes())));
+    assertEquals(List.of("cut-progr"), ProcessesProbe.argv(ProcessesProbe.redacted("cut-progr".getBytes())));
+  }
 }
