@@ -24,7 +24,8 @@ public final class DroppedLine {
       "offcpu.kernelStacksLost", "raise offcpu.stacks",
       "offcpu.userStacksLost", "raise offcpu.stacks",
       "offcpu.intervalEventsLost", "raise offcpu.min: fewer blocks become events",
-      "net.connectionsMapFull", "raise net.max");
+      "net.connectionsMapFull", "raise net.max",
+      "memory.allocationsMapFull", "raise nativemem.max");
 
   private DroppedLine() {}
 
