@@ -1,8 +1,6 @@
 package io.jvmebpf.workloads;
 
 import java.io.BufferedReader;
-import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 
@@ -26,7 +24,7 @@ public final class ControlledWorkload {
     for (String line = in.readLine(); line != null && !line.equals("exit"); line = in.readLine()) {
       if (line.startsWith("write ")) {
         long writes = Long.parseLong(line.substring("write ".length()));
-        Thread writer = new Thread(() -> write(writes), "writer");
+        Thread writer = new Thread(() -> DevNull.write(writes), "writer");
         writer.start();
         writer.join();
         System.out.println("wrote " + writes);
@@ -49,14 +47,4 @@ public final class ControlledWorkload {
     }
   }
 
-  private static void write(long writes) {
-    byte[] one = {1};
-    try (FileOutputStream out = new FileOutputStream("/dev/null")) {
-      for (long i = 0; i < writes; i++) {
-        out.write(one, 0, 1);
-      }
-    } catch (IOException e) {
-      throw new RuntimeException(e);
-    }
-  }
 }

@@ -1,6 +1,5 @@
 package io.jvmebpf.workloads;
 
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,7 +38,7 @@ public final class KernelEventsWorkload {
   public static void main(String[] args) throws Exception {
     long writes = Long.parseLong(args[0]);
     awaitRecording();
-    Thread writer = new Thread(() -> write(writes), "writer");
+    Thread writer = new Thread(() -> DevNull.write(writes), "writer");
     Thread sleeper = new Thread(KernelEventsWorkload::sleep, "sleeper");
     Thread spawner = new Thread(KernelEventsWorkload::spawn, "spawner");
     writer.start();
@@ -81,16 +80,6 @@ public final class KernelEventsWorkload {
     return false;
   }
 
-  private static void write(long writes) {
-    byte[] one = {1};
-    try (FileOutputStream out = new FileOutputStream("/dev/null")) {
-      for (long i = 0; i < writes; i++) {
-        out.write(one, 0, 1);
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   private static void sleep() {
     try {

@@ -1,7 +1,5 @@
 package io.jvmebpf.workloads;
 
-import java.io.FileOutputStream;
-import java.io.IOException;
 
 /**
  * A thread named {@code writer} makes exactly N {@code write(2)} calls of one byte to /dev/null:
@@ -21,7 +19,7 @@ public final class WriterWorkload {
       System.out.println("waiting for input");
       new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
     }
-    Thread writer = new Thread(() -> write(writes), "writer");
+    Thread writer = new Thread(() -> DevNull.write(writes), "writer");
     long started = System.nanoTime();
     writer.start();
     writer.join();
@@ -32,14 +30,4 @@ public final class WriterWorkload {
     Thread.sleep(300);
   }
 
-  private static void write(long writes) {
-    byte[] one = {1};
-    try (FileOutputStream out = new FileOutputStream("/dev/null")) {
-      for (long i = 0; writes < 0 || i < writes; i++) {
-        out.write(one, 0, 1);
-      }
-    } catch (IOException e) {
-      throw new RuntimeException(e);
-    }
-  }
 }
