@@ -14,6 +14,7 @@ import io.jvmebpf.agent.probe.FeatureStatus;
 import io.jvmebpf.agent.probe.LiveCounts;
 import io.jvmebpf.agent.probe.ProbeContext;
 import io.jvmebpf.agent.probe.Probes;
+import io.jvmebpf.agent.probe.memory.MemoryProbe;
 import io.jvmebpf.agent.probe.syscalls.SyscallProbe;
 import io.jvmebpf.agent.probe.syscalls.SyscallTable;
 import io.jvmebpf.agent.report.AgentInfo;
@@ -199,7 +200,8 @@ public final class AgentSession {
       return null;
     }
     try {
-      KernelEvents events = KernelEvents.start(probes.running(SyscallProbe.class), threads, log);
+      KernelEvents events =
+          KernelEvents.start(probes.running(SyscallProbe.class), probes.running(MemoryProbe.class), threads, log);
       probes.feature("jfr.events", FeatureStatus.on(null));
       return events;
     } catch (IllegalStateException e) {

@@ -62,9 +62,9 @@ class KernelEventsJfrIT {
         .toList();
   }
 
-  /** default.jfc, which names none of the agent's events, and the syscall summaries every second. */
+  /** default.jfc, which names none of the agent's events, and the periodic summaries every second. */
   private static String startFlightRecording(Path file) {
-    return "-XX:StartFlightRecording:filename=" + file + ",+jvmebpf.Syscall#period=1s";
+    return "-XX:StartFlightRecording:filename=" + file + ",+jvmebpf.Syscall#period=1s,+jvmebpf.NativeMemory#period=1s";
   }
 
   @Test
@@ -88,6 +88,21 @@ class KernelEventsJfrIT {
     long tid = Summary.tid(run.summary().onlyThread("writer"));
     assertEquals(tid, last.getInt("tid"), last.toString());
     assertTrue(last.getLong("javaThreadId") > 0, last.toString());
+  }
+
+  /**
+   * The writer's page faults (faults=on, the default) in periodic native-memory events: each
+   * repeats the kernel's count so far, so none exceeds the report's, taken last.
+   */
+  @Test
+  void nativeMemoryEventsHoldTheWritersPageFaults() throws IOException {
+    List<RecordedEvent> writer = of("jvmebpf.NativeMemory", e -> e.getString("threadName").equals("writer"));
+    assertTrue(writer.size() >= 2, "periodic events, a period of 1 s over 4 s: " + writer);
+    long reported = run.summary().onlyThread("writer").at("/pageFaults/faults").asLong();
+    for (RecordedEvent event : writer) {
+      assertTrue(event.getLong("pageFaults") > 0 && event.getLong("pageFaults") <= reported,
+          event + " against the report's " + reported);
+    }
   }
 
   @Test
@@ -139,7 +154,8 @@ class KernelEventsJfrIT {
           assertTrue(type.getLabel() != null && type.getDescription() != null, type.getName());
         }
       }
-      assertEquals(List.of("jvmebpf.ChildProcess", "jvmebpf.Connection", "jvmebpf.OffCpu", "jvmebpf.Syscall"),
+      assertEquals(List.of("jvmebpf.ChildProcess", "jvmebpf.Connection", "jvmebpf.NativeMemory", "jvmebpf.OffCpu",
+          "jvmebpf.Syscall"),
           names.stream().sorted().toList());
     }
   }

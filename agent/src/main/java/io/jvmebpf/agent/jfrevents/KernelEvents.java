@@ -1,10 +1,12 @@
 package io.jvmebpf.agent.jfrevents;
 
 import io.jvmebpf.agent.log.AgentLog;
+import io.jvmebpf.agent.probe.memory.MemoryProbe;
 import io.jvmebpf.agent.probe.syscalls.SyscallProbe;
 import io.jvmebpf.agent.threads.ThreadRegistry;
 import java.util.List;
 import jdk.jfr.Event;
+import jdk.jfr.EventType;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.Name;
 
@@ -16,44 +18,55 @@ import jdk.jfr.Name;
  * them so, see the jfr-bridge's {@code QuietEvents}) and cost a {@code shouldCommit()} check.
  *
  * <p>Events of the probes' own findings (off-CPU intervals, connections, child processes) are
- * committed by the probes where they read them; the periodic ones (syscalls) by a hook here, on
- * JFR's periodic thread. The native memory probe's summaries, when it comes, belong in
- * {@link #TYPES} with a periodic hook like {@link #emitSyscalls()}.
+ * committed by the probes where they read them; the periodic ones (syscalls, native memory) by a
+ * hook here each, on JFR's periodic thread.
  */
 public final class KernelEvents implements AutoCloseable {
   static final String PREFIX = "jvmebpf.";
   static final String CATEGORY = "jvm-ebpf";
 
-  private static final List<Class<? extends Event>> TYPES =
-      List.of(SyscallEvent.class, OffCpuEvent.class, ConnectionEvent.class, ChildProcessEvent.class);
+  private static final List<Class<? extends Event>> TYPES = List.of(SyscallEvent.class, NativeMemoryEvent.class,
+      OffCpuEvent.class, ConnectionEvent.class, ChildProcessEvent.class);
   /** The names of {@link #TYPES}, which the agent's own stream keeps quiet. */
   public static final List<String> NAMES =
       TYPES.stream().map(type -> type.getAnnotation(Name.class).value()).toList();
 
+  /** A periodic event type: JFR calls {@code hook} each period, which runs {@code round}. */
+  private record Periodic(Class<? extends Event> type, Runnable round, Runnable hook) {}
+
   private final SyscallProbe syscalls; // null when not running
+  private final MemoryProbe memory; // null when not running
   private final ThreadRegistry threads;
   private final AgentLog log;
-  private final Runnable syscallHook = this::emitSyscalls;
+  private final List<Periodic> periodic;
   private boolean closed; // guarded by this
   private boolean failedOnce; // guarded by this
 
-  private KernelEvents(SyscallProbe syscalls, ThreadRegistry threads, AgentLog log) {
+  private KernelEvents(SyscallProbe syscalls, MemoryProbe memory, ThreadRegistry threads, AgentLog log) {
     this.syscalls = syscalls;
+    this.memory = memory;
     this.threads = threads;
     this.log = log;
+    this.periodic = List.of(periodic(SyscallEvent.class, this::commitSyscalls),
+        periodic(NativeMemoryEvent.class, this::commitNativeMemory));
+  }
+
+  private Periodic periodic(Class<? extends Event> type, Runnable round) {
+    return new Periodic(type, round, () -> emit(type, round));
   }
 
   /**
    * Registers the event types.
    *
    * @param syscalls the running syscall probe, or null
+   * @param memory the running memory probe, or null
    * @throws IllegalStateException saying why, when JFR refuses them
    */
-  public static KernelEvents start(SyscallProbe syscalls, ThreadRegistry threads, AgentLog log) {
-    KernelEvents events = new KernelEvents(syscalls, threads, log);
+  public static KernelEvents start(SyscallProbe syscalls, MemoryProbe memory, ThreadRegistry threads, AgentLog log) {
+    KernelEvents events = new KernelEvents(syscalls, memory, threads, log);
     try {
       TYPES.forEach(FlightRecorder::register);
-      FlightRecorder.addPeriodicEvent(SyscallEvent.class, events.syscallHook);
+      events.periodic.forEach(p -> FlightRecorder.addPeriodicEvent(p.type(), p.hook()));
       return events;
     } catch (RuntimeException | LinkageError e) {
       events.close();
@@ -62,26 +75,27 @@ public final class KernelEvents implements AutoCloseable {
   }
 
   /**
-   * Every (thread, syscall) pair's totals so far. On JFR's periodic thread, while a recording
-   * wants the event; never once {@link #close()} has begun, so never on a closed probe.
+   * One periodic round. On JFR's periodic thread, while a recording wants the event; never once
+   * {@link #close()} has begun, so never on a closed probe.
    */
-  private void emitSyscalls() {
+  private void emit(Class<? extends Event> type, Runnable round) {
     synchronized (this) {
       if (closed) {
         return;
       }
       try {
-        commitSyscalls();
+        round.run();
       } catch (RuntimeException e) {
         // On JFR's thread, which would log it on the application's output: one debug line instead.
         if (!failedOnce) {
           failedOnce = true;
-          log.debug("jvmebpf.Syscall events not committed: " + e);
+          log.debug(type.getAnnotation(Name.class).value() + " events not committed: " + e);
         }
       }
     }
   }
 
+  /** Every (thread, syscall) pair's totals so far. */
   private void commitSyscalls() {
     if (syscalls != null) {
       syscalls.perThread().forEach((tid, pairs) -> {
@@ -90,6 +104,13 @@ public final class KernelEvents implements AutoCloseable {
           new SyscallEvent().send(who, pair);
         }
       });
+    }
+  }
+
+  /** Every thread's allocator calls and page faults so far. */
+  private void commitNativeMemory() {
+    if (memory != null) {
+      memory.perThread().forEach((tid, counts) -> new NativeMemoryEvent().send(threads.identify(tid), counts));
     }
   }
 
@@ -109,11 +130,17 @@ public final class KernelEvents implements AutoCloseable {
       closed = true;
     }
     try {
-      if (new SyscallEvent().isEnabled()) {
-        commitSyscalls();
+      for (Periodic p : periodic) {
+        if (EventType.getEventType(p.type()).isEnabled()) {
+          p.round().run();
+        }
       }
+    } catch (RuntimeException e) {
+      // a type JFR never took (its start failed): nothing to commit
     } finally {
-      FlightRecorder.removePeriodicEvent(syscallHook);
+      for (Periodic p : periodic) {
+        FlightRecorder.removePeriodicEvent(p.hook());
+      }
       for (Class<? extends Event> type : TYPES) {
         try {
           FlightRecorder.unregister(type);

@@ -39,7 +39,7 @@ class KernelEventsTest {
       Thread.sleep(20);
     }
     assertTrue(stream.started() && stream.failure() == null, "JFR stream: " + stream.failure());
-    events = KernelEvents.start(null, new ThreadRegistry(), new AgentLog("none", false));
+    events = KernelEvents.start(null, null, new ThreadRegistry(), new AgentLog("none", false));
     assertNotNull(events);
   }
 

@@ -1,6 +1,7 @@
 package io.jvmebpf.agent.probe.memory;
 
 import static io.jvmebpf.agent.probe.memory.MemoryLayouts.*;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.jvmebpf.agent.config.MemoryOptions;
@@ -14,7 +15,9 @@ import io.jvmebpf.agent.threads.ThreadRegistry;
 import io.jvmebpf.bpf.BpfMap;
 import io.jvmebpf.bpf.BpfObject;
 import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -182,6 +185,26 @@ public final class MemoryProbe extends BpfProbe {
     threads = context.threads();
     clock = ProfileSpan.Start.now();
     resolver = new StackResolver(new BpfMap[] {object.map("stacks")}, context.symbols());
+  }
+
+  /** A thread's counts so far: what JFR's periodic events repeat while the probe runs. */
+  public record ThreadCounts(
+      long mallocCalls, long mallocBytes, long freeCalls, long mmapBytes, long munmapBytes, long faults) {}
+
+  /**
+   * Every thread's counts so far, read from the kernel's map now (not the followed blocks: summing
+   * them is the report's work). Empty when the probe is not running.
+   */
+  public Map<Integer, ThreadCounts> perThread() {
+    BpfObject object = object();
+    Map<Integer, ThreadCounts> byThread = new HashMap<>();
+    if (object != null) {
+      object.map("threads").forEach((key, value) -> byThread.put(key.get(JAVA_INT, 0), new ThreadCounts(
+          value.get(JAVA_LONG, THREAD_ALLOC_CALLS), value.get(JAVA_LONG, THREAD_ALLOC_BYTES),
+          value.get(JAVA_LONG, THREAD_FREE_CALLS), value.get(JAVA_LONG, THREAD_MMAP_BYTES),
+          value.get(JAVA_LONG, THREAD_MUNMAP_BYTES), value.get(JAVA_LONG, THREAD_FAULTS))));
+    }
+    return byThread;
   }
 
   @Override
