@@ -28,7 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Scope: a noisy neighbour on the same machine (another JVM, no agent) makes syscalls, writes a
  * file, makes loopback connections, mallocs and starts processes all through a run of the demo
  * workload under the agent. None of its pid, tids, path, port or names may appear in any file of
- * the report, while the report does hold the demo's own threads, files and connections.
+ * the report, while the report does hold the demo's own threads, files and connections. Every
+ * feature is on, native allocation tracing too: its uprobes sit in the C library every process maps.
  */
 @ExtendWith(RequiresBpf.class)
 class ScopeIT {
@@ -46,7 +47,7 @@ class ScopeIT {
     AgentRun.Result run;
     Set<Long> neighbourIds = new HashSet<>();
     try (NoiseProcess neighbour = NoiseProcess.neighbour(file, port)) {
-      run = AgentRun.of("io.jvmebpf.workloads.DemoWorkload").run();
+      run = AgentRun.of("io.jvmebpf.workloads.DemoWorkload").agentOptions("nativemem=on").run();
       neighbourIds.addAll(neighbour.tids());
       neighbourIds.add(neighbour.pid());
       assertEquals(512, Files.size(file), "the neighbour did not write its file");
@@ -58,6 +59,7 @@ class ScopeIT {
     assertReportLine(run);
     assertOnlyAgentLines(run);
     Summary summary = run.summary();
+    assertTrue(summary.root().at("/memory/native/mallocCalls").asLong() > 0, "native allocations not traced");
     // What the demo did is there: the checks below look at a report that holds data of each kind.
     assertEquals(run.pid(), summary.pid());
     assertFalse(summary.threadsNamed("fetcher").isEmpty(), "no fetcher thread\n" + run.describe());
