@@ -32,9 +32,11 @@ final class DemoCommand implements Callable<Integer> {
     all.addAll(options);
     int code = RunCommand.run(all, List.of("java", "-jar", workloads.toString()));
     System.out.println("jvm-ebpf: the report is in " + out + "/:");
-    System.out.println("  report.html    open it in a browser: threads, flame graphs, syscalls, files, processes, connections");
+    System.out.println("  report.html    open it in a browser: threads, flame graphs, syscalls, files, processes, connections,"
+        + " memory");
     System.out.println("  summary.json   the same figures as data (each thread's syscalls, CPU samples, where its time went)");
     System.out.println("  cpu.html, offcpu.html, *.collapsed, *.pb.gz   the CPU and off-CPU profiles for other tools");
+    System.out.println("  alloc.html, faults.html (and native-alloc.html with nativemem=on)   where memory went, by stack");
     System.out.println("  look for the threads writer (2,000 writes), reader (2,000 reads), sleeper (20 x 20 ms), spinner,"
         + " and fetcher and server (one connection: 1 MiB one way, 100 KiB back)");
     return code;
