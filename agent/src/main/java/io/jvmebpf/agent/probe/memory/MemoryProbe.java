@@ -44,9 +44,6 @@ public final class MemoryProbe extends BpfProbe {
   private static final String EXIT_PROGRAM = "on_exit";
   private static final int SITES = 16_384;
   private static final int PENDING = 4_096;
-  private static final int STACKS = 16_384;
-  /** Distinct stacks of faults alone: 1,682 in the demo, 4 MiB of kernel memory. */
-  private static final int FAULT_STACKS = 4_096;
 
   private final MemoryOptions options;
   private String libc;
@@ -87,11 +84,12 @@ public final class MemoryProbe extends BpfProbe {
       throw new IllegalStateException("x86-64 only for now; this JVM runs on " + System.getProperty("os.arch"));
     }
     rodata.set(JAVA_LONG, CONFIG_SAMPLE_BYTES, options.sampleBytes());
-    // Hash maps are preallocated: without native allocations, only the faults' need room.
+    // Hash maps are preallocated: without native allocations, only the faults' need room. Not
+    // fewer stacks: a JVM's start-up alone faults at more than 5,000 distinct stacks.
     object.map("allocations").setMaxEntries(options.nativeOn() ? options.maxBlocks() : 1);
     object.map("sites").setMaxEntries(options.nativeOn() ? SITES : 1);
     object.map("pending").setMaxEntries(options.nativeOn() ? PENDING : 1);
-    object.map("stacks").setMaxEntries(options.nativeOn() ? STACKS : FAULT_STACKS);
+
     if (options.nativeOn()) {
       libc = Libc.path(); // before load: no C library, no probe
     }
