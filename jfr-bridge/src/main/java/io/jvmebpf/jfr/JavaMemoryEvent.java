@@ -1,5 +1,6 @@
 package io.jvmebpf.jfr;
 
+import java.time.Instant;
 import java.util.List;
 
 /** What the JVM's own events say of its memory: allocation samples, collections, NMT's totals. */
@@ -19,7 +20,7 @@ public sealed interface JavaMemoryEvent {
   }
 
   /** The heap around one collection ({@code jdk.GCHeapSummary}): {@code before} or after it. */
-  record GcHeap(long gcId, long epochNanos, boolean before, long heapUsedBytes) implements JavaMemoryEvent {}
+  record GcHeap(long gcId, Instant at, boolean before, long heapUsedBytes) implements JavaMemoryEvent {}
 
   /** One Native Memory Tracking category's totals ({@code jdk.NativeMemoryUsage}). */
   record NativeMemoryUsage(String category, long reservedBytes, long committedBytes) implements JavaMemoryEvent {}

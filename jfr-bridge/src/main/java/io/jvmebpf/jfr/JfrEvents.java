@@ -137,7 +137,7 @@ public final class JfrEvents implements AutoCloseable {
       stream.onEvent("jdk.ObjectAllocationSample", e -> publishAllocation(e, memory));
       stream.enable("jdk.GCHeapSummary");
       stream.onEvent("jdk.GCHeapSummary", e -> memory.accept(new JavaMemoryEvent.GcHeap(e.getLong("gcId"),
-          epochNanos(e.getStartTime()), "Before GC".equals(e.getString("when")), e.getLong("heapUsed"))));
+          e.getStartTime(), "Before GC".equals(e.getString("when")), e.getLong("heapUsed"))));
       stream.enable("jdk.NativeMemoryUsage").withPeriod(NMT_PERIOD);
       stream.onEvent("jdk.NativeMemoryUsage", e -> memory.accept(new JavaMemoryEvent.NativeMemoryUsage(
           e.getString("type"), e.getLong("reserved"), e.getLong("committed"))));

@@ -1,6 +1,6 @@
 package io.jvmebpf.agent.jfrevents;
 
-import io.jvmebpf.agent.probe.memory.MemoryProbe;
+import io.jvmebpf.agent.probe.memory.ThreadCounts;
 import io.jvmebpf.agent.threads.ThreadIdentity;
 import jdk.jfr.Category;
 import jdk.jfr.DataAmount;
@@ -49,7 +49,7 @@ final class NativeMemoryEvent extends ThreadEvent {
   @Description("Faults the thread's own code took (faults=on)")
   long pageFaults;
 
-  void send(ThreadIdentity who, MemoryProbe.ThreadCounts counts) {
+  void send(ThreadIdentity who, ThreadCounts counts) {
     thread(who);
     mallocCalls = counts.mallocCalls();
     mallocBytes = counts.mallocBytes();

@@ -11,7 +11,6 @@ import io.jvmebpf.agent.report.profile.ProfileSpan;
 import io.jvmebpf.agent.stacks.JavaStackTable;
 import io.jvmebpf.agent.threads.ThreadRegistry;
 import io.jvmebpf.jfr.JavaMemoryEvent;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -96,8 +95,7 @@ public final class JavaHeapRecorder implements Consumer<JavaMemoryEvent> {
     if (gcs.size() == MAX_GCS) {
       gcs.removeFirst();
     }
-    gcs.addLast(new JavaHeapInfo.Gc(heap.gcId(), instant(started.epochNanos()), started.heapUsedBytes(),
-        heap.heapUsedBytes()));
+    gcs.addLast(new JavaHeapInfo.Gc(heap.gcId(), started.at(), started.heapUsedBytes(), heap.heapUsedBytes()));
   }
 
   /** The heap's figures and the {@code alloc} profile, once JFR delivered its last events. */
@@ -118,9 +116,5 @@ public final class JavaHeapRecorder implements Consumer<JavaMemoryEvent> {
     report.profile(new ReportBuilder.ProfileFile("alloc", new Profile("alloc", 0, profile), ProfileKind.JAVA_ALLOC,
         start.until(System.nanoTime())));
     report.dropped("memory.javaAllocationSitesDropped", sitesDropped);
-  }
-
-  private static Instant instant(long epochNanos) {
-    return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L));
   }
 }

@@ -42,8 +42,6 @@ public final class MemoryProbe extends BpfProbe {
   private static final String RETURN_PROGRAM = "alloc_exit";
   private static final String FAULT_PROGRAM = "on_fault";
   private static final String EXIT_PROGRAM = "on_exit";
-  private static final int SITES = 16_384;
-  private static final int PENDING = 4_096;
 
   private final MemoryOptions options;
   private String libc;
@@ -84,14 +82,15 @@ public final class MemoryProbe extends BpfProbe {
       throw new IllegalStateException("x86-64 only for now; this JVM runs on " + System.getProperty("os.arch"));
     }
     rodata.set(JAVA_LONG, CONFIG_SAMPLE_BYTES, options.sampleBytes());
-    // Hash maps are preallocated: without native allocations, only the faults' need room. Not
-    // fewer stacks: a JVM's start-up alone faults at more than 5,000 distinct stacks.
-    object.map("allocations").setMaxEntries(options.nativeOn() ? options.maxBlocks() : 1);
-    object.map("sites").setMaxEntries(options.nativeOn() ? SITES : 1);
-    object.map("pending").setMaxEntries(options.nativeOn() ? PENDING : 1);
-
     if (options.nativeOn()) {
+      object.map("allocations").setMaxEntries(options.maxBlocks());
       libc = Libc.path(); // before load: no C library, no probe
+    } else {
+      // Hash maps are preallocated: these only native allocations use. Not the stacks: a JVM's
+      // start-up alone faults at more than 5,000 distinct stacks.
+      for (String map : List.of("allocations", "sites", "pending")) {
+        object.map(map).setMaxEntries(1);
+      }
     }
     pid = (int) ProcessHandle.current().pid();
   }
@@ -185,10 +184,6 @@ public final class MemoryProbe extends BpfProbe {
     resolver = new StackResolver(new BpfMap[] {object.map("stacks")}, context.symbols());
   }
 
-  /** A thread's counts so far: what JFR's periodic events repeat while the probe runs. */
-  public record ThreadCounts(
-      long mallocCalls, long mallocBytes, long freeCalls, long mmapBytes, long munmapBytes, long faults) {}
-
   /**
    * Every thread's counts so far, read from the kernel's map now (not the followed blocks: summing
    * them is the report's work). Empty when the probe is not running.
@@ -197,10 +192,7 @@ public final class MemoryProbe extends BpfProbe {
     BpfObject object = object();
     Map<Integer, ThreadCounts> byThread = new HashMap<>();
     if (object != null) {
-      object.map("threads").forEach((key, value) -> byThread.put(key.get(JAVA_INT, 0), new ThreadCounts(
-          value.get(JAVA_LONG, THREAD_ALLOC_CALLS), value.get(JAVA_LONG, THREAD_ALLOC_BYTES),
-          value.get(JAVA_LONG, THREAD_FREE_CALLS), value.get(JAVA_LONG, THREAD_MMAP_BYTES),
-          value.get(JAVA_LONG, THREAD_MUNMAP_BYTES), value.get(JAVA_LONG, THREAD_FAULTS))));
+      object.map("threads").forEach((key, value) -> byThread.put(key.get(JAVA_INT, 0), ThreadCounts.of(value)));
     }
     return byThread;
   }
@@ -211,7 +203,7 @@ public final class MemoryProbe extends BpfProbe {
     if (object == null) {
       return;
     }
-    new MemoryReport(object, options, threads, resolver, clock).addTo(report);
+    new MemoryReport(object, options, threads, resolver, clock).addTo(report, perThread());
     BpfMap counters = object.map("counters");
     report.dropped("memory.threadsMapFull", counters.counter(THREADS_FULL));
     report.dropped("memory.pendingMapFull", counters.counter(PENDING_FULL));

@@ -22,10 +22,12 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /** Reads the memory probe's maps once, at the report, into per-thread figures, totals and profiles. */
 final class MemoryReport {
@@ -55,52 +57,46 @@ final class MemoryReport {
     this.clock = clock;
   }
 
-  void addTo(ReportBuilder report) {
+  /** @param counts every thread's counts, as {@link MemoryProbe#perThread()} read them */
+  void addTo(ReportBuilder report, Map<Integer, ThreadCounts> counts) {
     ProfileSpan span = clock.until(System.nanoTime());
     Map<Site, Held> held = new HashMap<>();
     int trackedBlocks = outstanding(held);
     Map<Integer, Held> heldByThread = new HashMap<>();
+    Held heldByAll = new Held();
     for (Map.Entry<Site, Held> site : held.entrySet()) {
-      Held sum = heldByThread.computeIfAbsent(site.getKey().tid(), tid -> new Held());
-      sum.bytes += site.getValue().bytes;
-      sum.allocations += site.getValue().allocations;
+      for (Held sum : List.of(heldByThread.computeIfAbsent(site.getKey().tid(), tid -> new Held()), heldByAll)) {
+        sum.bytes += site.getValue().bytes;
+        sum.allocations += site.getValue().allocations;
+      }
     }
-    long[] totals = new long[4]; // malloc calls, malloc bytes, free calls, faults
-    object.map("threads").forEach((key, value) -> {
-      int tid = key.get(JAVA_INT, 0);
+    counts.forEach((tid, thread) -> {
       Held mine = heldByThread.getOrDefault(tid, new Held());
       NativeMemory nativeMemory = options.nativeOn()
-          ? new NativeMemory(
-              value.get(JAVA_LONG, THREAD_ALLOC_CALLS), value.get(JAVA_LONG, THREAD_ALLOC_BYTES),
-              value.get(JAVA_LONG, THREAD_FREE_CALLS), Math.round(mine.bytes), Math.round(mine.allocations),
-              value.get(JAVA_LONG, THREAD_MMAP_CALLS), value.get(JAVA_LONG, THREAD_MMAP_BYTES),
-              value.get(JAVA_LONG, THREAD_MUNMAP_CALLS), value.get(JAVA_LONG, THREAD_MUNMAP_BYTES),
-              value.get(JAVA_LONG, THREAD_BRK_CALLS), value.get(JAVA_LONG, THREAD_BRK_BYTES))
+          ? new NativeMemory(thread.mallocCalls(), thread.mallocBytes(), thread.freeCalls(), Math.round(mine.bytes),
+              Math.round(mine.allocations), thread.mmapCalls(), thread.mmapBytes(), thread.munmapCalls(),
+              thread.munmapBytes(), thread.brkCalls(), thread.brkBytes())
           : null;
-      long faults = value.get(JAVA_LONG, THREAD_FAULTS);
-      PageFaults pageFaults = options.faults() && faults > 0 ? pageFaults(tid, value, faults) : null;
+      PageFaults pageFaults = options.faults() && thread.faults() > 0 ? pageFaults(tid, thread) : null;
       if (nativeMemory != null || pageFaults != null) {
         report.memory(tid, nativeMemory, pageFaults);
       }
-      totals[0] += value.get(JAVA_LONG, THREAD_ALLOC_CALLS);
-      totals[1] += value.get(JAVA_LONG, THREAD_ALLOC_BYTES);
-      totals[2] += value.get(JAVA_LONG, THREAD_FREE_CALLS);
-      totals[3] += faults;
     });
-    double outstandingBytes = 0, outstandingAllocations = 0;
-    for (Held h : held.values()) {
-      outstandingBytes += h.bytes;
-      outstandingAllocations += h.allocations;
-    }
-    report.memoryInfo(new MemoryInfo(options.nativeOn(), options.sampleBytes(), options.maxBlocks(), totals[0],
-        totals[1], totals[2], Math.round(outstandingBytes), Math.round(outstandingAllocations), trackedBlocks,
-        options.faults() ? totals[3] : null, top(held)));
+    Collection<ThreadCounts> all = counts.values();
+    report.memoryInfo(new MemoryInfo(options.nativeOn(), options.sampleBytes(), options.maxBlocks(),
+        sum(all, ThreadCounts::mallocCalls), sum(all, ThreadCounts::mallocBytes), sum(all, ThreadCounts::freeCalls),
+        Math.round(heldByAll.bytes), Math.round(heldByAll.allocations), trackedBlocks,
+        options.faults() ? sum(all, ThreadCounts::faults) : null, top(held)));
     if (options.nativeOn()) {
       report.profile(new ReportBuilder.ProfileFile("native-alloc", allocationProfile(), ProfileKind.NATIVE_ALLOC, span));
     }
     if (options.faults()) {
       report.profile(new ReportBuilder.ProfileFile("faults", faultProfile(), ProfileKind.PAGE_FAULTS, span));
     }
+  }
+
+  private static long sum(Collection<ThreadCounts> all, ToLongFunction<ThreadCounts> field) {
+    return all.stream().mapToLong(field).sum();
   }
 
   /** Sums the tracked blocks not freed by the thread and stack that allocated them; returns how many. */
@@ -148,15 +144,12 @@ final class MemoryReport {
   }
 
   /** Minor and major: the kernel's counters at the thread's exit, or now from /proc while it lives. */
-  private static PageFaults pageFaults(int tid, MemorySegment value, long faults) {
-    long minorStart = value.get(JAVA_LONG, THREAD_MIN_FLT_START);
-    long majorStart = value.get(JAVA_LONG, THREAD_MAJ_FLT_START);
-    long[] end = value.get(JAVA_LONG, THREAD_EXITED) != 0
-        ? new long[] {value.get(JAVA_LONG, THREAD_MIN_FLT_END), value.get(JAVA_LONG, THREAD_MAJ_FLT_END)}
-        : procFaults(tid);
+  private static PageFaults pageFaults(int tid, ThreadCounts thread) {
+    long[] end = thread.exited() ? new long[] {thread.minorEnd(), thread.majorEnd()} : procFaults(tid);
     return end == null
-        ? new PageFaults(faults, null, null)
-        : new PageFaults(faults, Math.max(0, end[0] - minorStart), Math.max(0, end[1] - majorStart));
+        ? new PageFaults(thread.faults(), null, null)
+        : new PageFaults(thread.faults(), Math.max(0, end[0] - thread.minorStart()),
+            Math.max(0, end[1] - thread.majorStart()));
   }
 
   /** minflt and majflt (fields 10 and 12) of /proc/self/task/TID/stat, or null once it is gone. */

@@ -36,20 +36,10 @@ public record ProfileKind(String title, String countName, List<ValueType> sample
           new ValueType("offcpu", "nanoseconds", false));
 
   /** Bytes allocated by the C library's allocator, as its tracked blocks stand for them. */
-  public static final ProfileKind NATIVE_ALLOC =
-      new ProfileKind(
-          "Native allocations",
-          "bytes",
-          List.of(new ValueType("alloc_space", "bytes", false)),
-          new ValueType("space", "bytes", false));
+  public static final ProfileKind NATIVE_ALLOC = allocations("Native allocations");
 
   /** Java heap allocations, as the JVM's allocation samples weigh them. */
-  public static final ProfileKind JAVA_ALLOC =
-      new ProfileKind(
-          "Java heap allocations",
-          "bytes",
-          List.of(new ValueType("alloc_space", "bytes", false)),
-          new ValueType("space", "bytes", false));
+  public static final ProfileKind JAVA_ALLOC = allocations("Java heap allocations");
 
   /** Page faults taken in user mode, each counted. */
   public static final ProfileKind PAGE_FAULTS =
@@ -58,6 +48,12 @@ public record ProfileKind(String title, String countName, List<ValueType> sample
           "faults",
           List.of(new ValueType("faults", "count", false)),
           new ValueType("faults", "count", false));
+
+  /** Bytes allocated, as Go's heap profiles name them in pprof. */
+  private static ProfileKind allocations(String title) {
+    return new ProfileKind(
+        title, "bytes", List.of(new ValueType("alloc_space", "bytes", false)), new ValueType("space", "bytes", false));
+  }
 
   public ProfileKind {
     sampleTypes = List.copyOf(sampleTypes);
