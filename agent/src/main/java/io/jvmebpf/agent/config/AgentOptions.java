@@ -26,6 +26,7 @@ import java.util.Set;
  *     {@code jvmebpf.*} events
  * @param redactArgv whether child processes' arguments are left out of the report (their program
  *     stays)
+ * @param otel OTLP export and span attribution
  */
 public record AgentOptions(
     Path out,
@@ -43,7 +44,8 @@ public record AgentOptions(
     MemoryOptions memory,
     Path progress,
     boolean jfrEvents,
-    boolean redactArgv) {
+    boolean redactArgv,
+    OtelOptions otel) {
   public static final int DEFAULT_SYSCALL_PAIRS = 16_384;
   public static final int MAX_SYSCALL_PAIRS = 1 << 20;
 
@@ -61,6 +63,7 @@ public record AgentOptions(
     return new AgentOptions(
         Path.of("jvm-ebpf-report"), true, Set.of(), DEFAULT_SYSCALL_PAIRS, "stderr", false,
         BpfStatsMode.SAMPLED, CpuOptions.defaults(), OffCpuOptions.defaults(), true,
-        FilesOptions.defaults(), NetOptions.defaults(), MemoryOptions.defaults(), null, true, false);
+        FilesOptions.defaults(), NetOptions.defaults(), MemoryOptions.defaults(), null, true, false,
+        OtelOptions.defaults());
   }
 }

@@ -200,7 +200,8 @@ public final class OptionsParser {
             new CpuOptions(cpuOn, cpuEvent, intervalNs, rateHz, stacks),
             new OffCpuOptions(offCpuOn, offCpuMinNs, offCpuThreads, offCpuStacks), processes,
             new FilesOptions(filesOn, filesMax), new NetOptions(netOn, netMax, netJfrNs),
-            new MemoryOptions(nativeOn, sampleBytes, maxBlocks, faults, javaAlloc), progress, jfrEvents, redactArgv))
+            new MemoryOptions(nativeOn, sampleBytes, maxBlocks, faults, javaAlloc), progress, jfrEvents, redactArgv,
+            defaults.otel()))
         : new Invalid(List.copyOf(errors));
   }
 
