@@ -1,6 +1,8 @@
 package io.jvmebpf.agent.config;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -62,6 +64,7 @@ public final class OptionsParser {
     boolean javaAlloc = memory.javaAlloc();
     Path progress = defaults.progress();
     boolean redactArgv = defaults.redactArgv();
+    OtelOptions otel = defaults.otel();
     List<String> errors = new ArrayList<>();
     String listKey = null;
 
@@ -119,6 +122,18 @@ public final class OptionsParser {
         }
         case "rate" -> rateHz = count(key, value, 1, CpuOptions.MAX_RATE_HZ, errors);
         case "cpu.stacks" -> stacks = count(key, value, 64, CpuOptions.MAX_STACKS, errors);
+        case "otlp" -> otel = withEndpoint(otel, value, errors);
+        case "otlp.interval" -> {
+          long ns = Durations.parseNanos(value);
+          if (ns < 1_000_000_000L) {
+            errors.add("otlp.interval=" + value + " is not a duration of at least 1s (e.g. 10s, 60s)");
+          } else {
+            otel = new OtelOptions(otel.endpoint(), otel.headers(), otel.resource(),
+                Duration.ofNanos(ns), otel.spans());
+          }
+        }
+        case "spans" -> otel = new OtelOptions(otel.endpoint(), otel.headers(), otel.resource(),
+            otel.interval(), onOff(key, value, otel.spans(), errors));
         case "offcpu" -> offCpuOn = onOff(key, value, offCpuOn, errors);
         case "offcpu.min" -> {
           offCpuMinNs = value.equals("0") ? 0 : Durations.parseNanos(value);
@@ -192,7 +207,7 @@ public final class OptionsParser {
           }
         }
         default -> errors.add("unknown option '" + key + "' (known: out, syscalls, syscalls.max, cpu, event, interval, rate, cpu.stacks, offcpu,"
-            + " offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net, net.max, net.jfr, nativemem, nativemem.sample, nativemem.max, faults, alloc, jfr.events, log, loglevel, bpfstats, progress, redact)");
+            + " offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net, net.max, net.jfr, nativemem, nativemem.sample, nativemem.max, faults, alloc, jfr.events, log, loglevel, bpfstats, progress, redact, otlp, otlp.interval, spans)");
       }
     }
     return errors.isEmpty()
@@ -201,7 +216,7 @@ public final class OptionsParser {
             new OffCpuOptions(offCpuOn, offCpuMinNs, offCpuThreads, offCpuStacks), processes,
             new FilesOptions(filesOn, filesMax), new NetOptions(netOn, netMax, netJfrNs),
             new MemoryOptions(nativeOn, sampleBytes, maxBlocks, faults, javaAlloc), progress, jfrEvents, redactArgv,
-            defaults.otel()))
+            otel))
         : new Invalid(List.copyOf(errors));
   }
 
@@ -238,4 +253,23 @@ public final class OptionsParser {
       errors.add("syscalls=: '" + name + "' is not a syscall of this architecture");
     }
   }
+
+  /** {@code otlp=URL}: an http(s) OTLP/HTTP base URL; {@code otlp=off} exports nothing. */
+  private static OtelOptions withEndpoint(OtelOptions otel, String value, List<String> errors) {
+    URI endpoint = null;
+    if (!value.equals("off")) {
+      try {
+        endpoint = URI.create(value);
+      } catch (IllegalArgumentException e) {
+        endpoint = null;
+      }
+      if (endpoint == null || endpoint.getHost() == null
+          || !("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme()))) {
+        errors.add("otlp=" + value + " is not an http(s) URL (e.g. otlp=http://localhost:4318) or off");
+        return otel;
+      }
+    }
+    return new OtelOptions(endpoint, otel.headers(), otel.resource(), otel.interval(), otel.spans());
+  }
+
 }
