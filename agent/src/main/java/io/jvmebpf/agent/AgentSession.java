@@ -7,6 +7,8 @@ import io.jvmebpf.agent.jfrevents.KernelEvents;
 import io.jvmebpf.agent.log.AgentLog;
 import io.jvmebpf.agent.memory.JavaHeapRecorder;
 import io.jvmebpf.agent.memory.MemorySampler;
+import io.jvmebpf.agent.otel.SpanLinks;
+import io.jvmebpf.agent.otel.profiles.OtlpProfilesExport;
 import io.jvmebpf.agent.overhead.BpfRunTimeSampler;
 import io.jvmebpf.agent.overhead.SelfOverhead;
 import io.jvmebpf.agent.probe.BpfUsage;
@@ -105,11 +107,21 @@ public final class AgentSession {
   public static AgentSession start(
       AgentOptions options, AgentLog log, SyscallTable syscalls, String unavailable,
       long startedNanos, long rssAtStart, boolean attached) {
+    return start(options, log, syscalls, unavailable, startedNanos, rssAtStart, attached, SpanLinks.NONE);
+  }
+
+  /**
+   * As above, with the spans threads were in, to which the CPU profile's samples link (the
+   * OpenTelemetry span hook's, where spans exist).
+   */
+  public static AgentSession start(
+      AgentOptions options, AgentLog log, SyscallTable syscalls, String unavailable,
+      long startedNanos, long rssAtStart, boolean attached, SpanLinks spanLinks) {
     long cpuAtStart = SelfOverhead.currentThreadCpuNs();
     // First, so that the chart shows what the agent's own start added.
     MemorySampler memory = MemorySampler.start(log);
     try {
-      return start(options, log, syscalls, unavailable, startedNanos, rssAtStart, attached, cpuAtStart, memory);
+      return start(options, log, syscalls, unavailable, startedNanos, rssAtStart, attached, spanLinks, cpuAtStart, memory);
     } catch (RuntimeException | Error e) {
       closeQuietly(memory); // no session will: its thread would sample until the JVM ends
       throw e;
@@ -118,7 +130,7 @@ public final class AgentSession {
 
   private static AgentSession start(
       AgentOptions options, AgentLog log, SyscallTable syscalls, String unavailable, long startedNanos,
-      long rssAtStart, boolean attached, long cpuAtStart, MemorySampler memory) {
+      long rssAtStart, boolean attached, SpanLinks spanLinks, long cpuAtStart, MemorySampler memory) {
     log.debug("core entered " + sincePremain(startedNanos) + " ms after premain");
     if (unavailable == null) {
       unavailable = libbpfProblem(log);
@@ -157,7 +169,7 @@ public final class AgentSession {
     }
     CodeSymbols symbols = ProcessCodeSymbols.open(log, jfr == null ? () -> true : jfr::started);
     Probes probes = Probes.start(
-        new ProbeContext(scope, options, log, threads, symbols, javaSamples, javaBlocks, javaSockets), syscalls,
+        new ProbeContext(scope, options, log, threads, symbols, javaSamples, javaBlocks, javaSockets, spanLinks), syscalls,
         unavailable);
     if (jfr != null) {
       // What no probe that started can join with.
@@ -329,6 +341,8 @@ public final class AgentSession {
           + String.join(", ", failures.entrySet().stream().map(f -> f.getKey() + " (" + f.getValue() + ")").toList())
           + ": " + WriteFailure.fix(failures.values().iterator().next())));
       DroppedLine.of(report.dropped()).ifPresent(log::info);
+      // After the files, which are on disk whatever the collector does; bounded in time.
+      OtlpProfilesExport.export(report.profiles(), options.otel(), version(), log);
       return written;
     } catch (IOException e) {
       String cause = WriteFailure.cause(e);

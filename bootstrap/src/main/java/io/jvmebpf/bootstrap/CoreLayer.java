@@ -80,6 +80,8 @@ final class CoreLayer {
         .requires("java.management")
         .requires("jdk.management")
         .requires("jdk.jfr")
+        // OTLP export's HTTP client; static: a JVM whose image lacks it still runs every probe.
+        .requires(Set.of(ModuleDescriptor.Requires.Modifier.STATIC), "java.net.http")
         .exports("io.jvmebpf.agent")
         .packages(packages)
         .build();

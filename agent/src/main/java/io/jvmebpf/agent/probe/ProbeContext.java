@@ -2,6 +2,7 @@ package io.jvmebpf.agent.probe;
 
 import io.jvmebpf.agent.config.AgentOptions;
 import io.jvmebpf.agent.log.AgentLog;
+import io.jvmebpf.agent.otel.SpanLinks;
 import io.jvmebpf.agent.stacks.CodeSymbols;
 import io.jvmebpf.agent.stacks.JavaBlockIndex;
 import io.jvmebpf.agent.stacks.JavaSampleIndex;
@@ -14,8 +15,17 @@ import io.jvmebpf.bpf.ProcessScope;
  * options, the log, the thread registry, and what names the kernel's stacks: the process's code
  * symbols (one JIT map for all probes: it is a JVMTI environment) and the JVM's recent Java stacks
  * from JFR, sampled ({@code javaSamples}), of blocking calls ({@code javaBlocks}) and of socket
- * reads and writes ({@code javaSockets}).
+ * reads and writes ({@code javaSockets}); and which span each thread was in when ({@code
+ * spanLinks}, {@link SpanLinks#NONE} until spans exist), for linking samples to spans.
  */
 public record ProbeContext(
     ProcessScope scope, AgentOptions options, AgentLog log, ThreadRegistry threads,
-    CodeSymbols symbols, JavaSampleIndex javaSamples, JavaBlockIndex javaBlocks, JavaSocketIndex javaSockets) {}
+    CodeSymbols symbols, JavaSampleIndex javaSamples, JavaBlockIndex javaBlocks, JavaSocketIndex javaSockets,
+    SpanLinks spanLinks) {
+  /** Without spans. */
+  public ProbeContext(
+      ProcessScope scope, AgentOptions options, AgentLog log, ThreadRegistry threads,
+      CodeSymbols symbols, JavaSampleIndex javaSamples, JavaBlockIndex javaBlocks, JavaSocketIndex javaSockets) {
+    this(scope, options, log, threads, symbols, javaSamples, javaBlocks, javaSockets, SpanLinks.NONE);
+  }
+}

@@ -8,6 +8,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.jvmebpf.agent.config.CpuOptions;
 import io.jvmebpf.agent.jvm.DiagnosticCommands;
+import io.jvmebpf.agent.otel.SpanLinks;
 import io.jvmebpf.agent.probe.EventRing;
 import io.jvmebpf.agent.probe.LiveCounts;
 import io.jvmebpf.agent.probe.PolledBpfProbe;
@@ -57,6 +58,8 @@ public final class CpuProbe extends PolledBpfProbe {
   /** Sample events waiting for the JVM's samples of the same moment: struct sample_event, as longs. */
   private final EventRing pending = new EventRing(PENDING_EVENTS, EVENT_BYTES / 8, (int) (EVENT_TIME_NS / 8));
   private final JoinedCounts joined = new JoinedCounts();
+  private final SpanLinkIds links = new SpanLinkIds();
+  private SpanLinks spanLinks = SpanLinks.NONE; // set before the poller starts
   private final long maxJoinGapNs;
   private final long joinDelayNs; // JFR's batch, and the JVM samples up to maxJoinGapNs after an event
   private PerfSampling sampling;
@@ -125,7 +128,8 @@ public final class CpuProbe extends PolledBpfProbe {
     preserveFramePointer = DiagnosticCommands.flagOn("PreserveFramePointer");
     symbols = context.symbols();
     resolver = new StackResolver(new BpfMap[] {object.map("stacks0"), object.map("stacks1")}, symbols);
-    assembler = new ProfileAssembler(resolver, javaSamples);
+    assembler = new ProfileAssembler(resolver, javaSamples, links);
+    spanLinks = context.spanLinks();
     counts = new BpfMap[] {object.map("counts0"), object.map("counts1")};
     epochMap = object.map("epoch");
     epochStartedNs = System.nanoTime();
@@ -163,8 +167,11 @@ public final class CpuProbe extends PolledBpfProbe {
       int epoch = epoch(event, at);
       int tid = (int) event[at + TID_AND_EPOCH];
       long userStack = event[at + USER_STACK];
-      int javaStack = javaSamples.nearest(tid, event[at + TIME], maxJoinGapNs, mayJoinNative(epoch, userStack));
-      joined.add(new SampleKey(epoch, tid, event[at + KERNEL_STACK], userStack, javaStack));
+      long time = event[at + TIME];
+      int javaStack = javaSamples.nearest(tid, time, maxJoinGapNs, mayJoinNative(epoch, userStack));
+      // The span the thread was in when sampled: both clocks are CLOCK_MONOTONIC.
+      int link = links.id(spanLinks.at(tid, time));
+      joined.add(new SampleKey(epoch, tid, event[at + KERNEL_STACK], userStack, javaStack, link));
     });
   }
 
@@ -298,6 +305,7 @@ public final class CpuProbe extends PolledBpfProbe {
     report.dropped("cpu.cpusWentOffline", sampling.offlined());
     report.dropped("cpu.jvmSamplesDropped", javaSamples.dropped() + joined.overflow());
     report.dropped("cpu.samplesOfMoreStacks", assembler.overflow());
+    report.dropped("cpu.spanLinksDropped", assembler.linksDropped());
   }
 
   /** Each resource closed whatever the others did; the session closes the shared JIT map. */

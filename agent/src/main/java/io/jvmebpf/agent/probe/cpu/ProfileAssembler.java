@@ -22,31 +22,45 @@ import java.util.TreeMap;
  * The profile so far, epoch by epoch: each kernel count of a drained epoch is split between the
  * JVM stacks its sample events were joined with, in proportion, so totals stay the kernel's even
  * when events were lost; a user stack whose Java part the walk could not name takes its Java frames
- * from the joined JVM stack and keeps its own native leaf and kernel frames. Bounded at
+ * from the joined JVM stack and keeps its own native leaf and kernel frames. The events' span
+ * links split a stack's samples the same way, kept beside its count so that links never take
+ * room from stacks (at most {@value #MAX_LINKED_PARTS} (stack, span) pairs). Bounded at
  * {@value #MAX_STACKS} distinct (thread, stack) entries; past that, samples of new stacks count
  * under one {@code [more stacks]} frame of their thread.
  */
 final class ProfileAssembler {
   static final int MAX_STACKS = 65_536;
+  /** (stack, span) pairs kept: every sample of a busy server's stack may be in a span of its own. */
+  static final int MAX_LINKED_PARTS = 65_536;
   private static final int TOP_FRAMES = 10;
   private static final List<Frame> MORE_STACKS = List.of(new Frame("[more stacks]", FrameKind.UNKNOWN));
 
   private final StackResolver resolver;
   private final JavaSampleIndex javaSamples;
-  private final Map<Integer, Map<StackKey, long[]>> stacksByThread = new TreeMap<>();
+  private final Map<Integer, Map<StackKey, Counts>> stacksByThread = new TreeMap<>();
   private final Map<Integer, long[]> kernelSamplesByThread = new HashMap<>();
+  private final SpanLinkIds links;
   private int stacks;
   private long overflow;
+  private int linkedParts; // (stack, link) pairs with samples
+  private long linksOverflow;
 
-  ProfileAssembler(StackResolver resolver, JavaSampleIndex javaSamples) {
+  ProfileAssembler(StackResolver resolver, JavaSampleIndex javaSamples, SpanLinkIds links) {
     this.resolver = resolver;
     this.javaSamples = javaSamples;
+    this.links = links;
   }
 
   record Result(Profile profile, Map<Integer, CpuSummary> perThread, long samples, long javaSamples,
       long joinedSamples) {}
 
   private record StackKey(List<Frame> frames, boolean joined) {}
+
+  /** A stack's samples, and those of them taken in each span (link id to samples). */
+  private static final class Counts {
+    long total;
+    final Map<Integer, Long> byLink = new HashMap<>(2);
+  }
 
   /** Adds one epoch's kernel counts (keys without a Java stack), split as {@code joined} says. */
   void add(Map<SampleKey, Long> kernelCounts, JoinedCounts joined) {
@@ -55,11 +69,13 @@ final class ProfileAssembler {
       if (key.kernelStack() != StackLayouts.NO_STACK) {
         kernelSamplesByThread.computeIfAbsent(key.tid(), t -> new long[1])[0] += entry.getValue();
       }
-      for (Map.Entry<Integer, Long> part : apportion(entry.getValue(), joined.split(key)).entrySet()) {
-        Map<StackKey, long[]> threadStacks =
+      Map<Long, Long> parts = apportion(entry.getValue(), joined.split(key),
+          SampleKey.joinedWith(SampleKey.NO_JAVA_STACK, SpanLinkIds.NONE));
+      for (Map.Entry<Long, Long> part : parts.entrySet()) {
+        Map<StackKey, Counts> threadStacks =
             stacksByThread.computeIfAbsent(key.tid(), t -> new LinkedHashMap<>());
-        StackKey stack = frames(key, part.getKey());
-        long[] n = threadStacks.get(stack);
+        StackKey stack = frames(key, SampleKey.javaStackOf(part.getKey()));
+        Counts n = threadStacks.get(stack);
         if (n == null) {
           if (stacks >= MAX_STACKS) {
             overflow += part.getValue();
@@ -67,9 +83,18 @@ final class ProfileAssembler {
           } else {
             stacks++;
           }
-          n = threadStacks.computeIfAbsent(stack, s -> new long[1]);
+          n = threadStacks.computeIfAbsent(stack, s -> new Counts());
         }
-        n[0] += part.getValue();
+        n.total += part.getValue();
+        int link = SampleKey.linkOf(part.getKey());
+        if (link != SpanLinkIds.NONE) {
+          if (n.byLink.containsKey(link) || linkedParts < MAX_LINKED_PARTS) {
+            linkedParts += n.byLink.containsKey(link) ? 0 : 1;
+            n.byLink.merge(link, part.getValue(), Long::sum);
+          } else {
+            linksOverflow += part.getValue();
+          }
+        }
       }
     }
   }
@@ -79,22 +104,34 @@ final class ProfileAssembler {
     return overflow;
   }
 
+  /** Samples whose span link was not kept: too many (stack, span) pairs, or too many spans. */
+  long linksDropped() {
+    return linksOverflow + links.dropped();
+  }
+
   Result result(String event, long weightNs, ThreadRegistry threads) {
     List<StackSample> samples = new ArrayList<>();
     Map<Integer, CpuSummary> perThread = new TreeMap<>();
     long total = 0, java = 0, joinedTotal = 0;
-    for (Map.Entry<Integer, Map<StackKey, long[]>> thread : stacksByThread.entrySet()) {
+    for (Map.Entry<Integer, Map<StackKey, Counts>> thread : stacksByThread.entrySet()) {
       int tid = thread.getKey();
       String name = threads.identify(tid).name();
       long threadTotal = 0, threadJava = 0, threadJoined = 0;
       Map<Frame, long[]> hottest = new HashMap<>();
-      for (Map.Entry<StackKey, long[]> stack : thread.getValue().entrySet()) {
-        long n = stack.getValue()[0];
+      for (Map.Entry<StackKey, Counts> stack : thread.getValue().entrySet()) {
+        long n = stack.getValue().total;
         if (n == 0) {
           continue;
         }
         StackKey key = stack.getKey();
-        samples.add(new StackSample(tid, name, key.frames(), n, key.joined()));
+        long unlinked = n;
+        for (Map.Entry<Integer, Long> linked : stack.getValue().byLink.entrySet()) {
+          samples.add(new StackSample(tid, name, key.frames(), linked.getValue(), key.joined(), links.link(linked.getKey())));
+          unlinked -= linked.getValue();
+        }
+        if (unlinked > 0) {
+          samples.add(new StackSample(tid, name, key.frames(), unlinked, key.joined()));
+        }
         threadTotal += n;
         threadJoined += key.joined() ? n : 0;
         Frame top = StackResolver.innermostJava(key.frames());
@@ -147,25 +184,30 @@ final class ProfileAssembler {
    * up to the total exactly; all of it to "no Java stack" when there are no weights.
    */
   static Map<Integer, Long> apportion(long total, Map<Integer, Long> weights) {
+    return apportion(total, weights, SampleKey.NO_JAVA_STACK);
+  }
+
+  /** As above, with {@code none} the key of a total that has no weights. */
+  static <K extends Comparable<K>> Map<K, Long> apportion(long total, Map<K, Long> weights, K none) {
     long sum = 0;
     for (long w : weights.values()) {
       sum += w;
     }
-    Map<Integer, Long> parts = new TreeMap<>();
+    Map<K, Long> parts = new TreeMap<>();
     if (sum == 0) {
-      parts.put(SampleKey.NO_JAVA_STACK, total);
+      parts.put(none, total);
       return parts;
     }
     long given = 0;
-    List<Map.Entry<Integer, Double>> remainders = new ArrayList<>();
-    for (Map.Entry<Integer, Long> w : weights.entrySet()) {
+    List<Map.Entry<K, Double>> remainders = new ArrayList<>();
+    for (Map.Entry<K, Long> w : weights.entrySet()) {
       double exact = (double) total * w.getValue() / sum;
       long floor = (long) Math.floor(exact);
       parts.put(w.getKey(), floor);
       given += floor;
       remainders.add(Map.entry(w.getKey(), exact - floor));
     }
-    remainders.sort(Map.Entry.<Integer, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+    remainders.sort(Map.Entry.<K, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
     for (int i = 0; given < total; i++, given++) {
       parts.merge(remainders.get(i % remainders.size()).getKey(), 1L, Long::sum);
     }

@@ -1,0 +1,59 @@
+package io.jvmebpf.agent.otel.profiles;
+
+import io.jvmebpf.agent.AgentThreads;
+import io.jvmebpf.agent.config.OtelOptions;
+import io.jvmebpf.agent.log.AgentLog;
+import io.jvmebpf.agent.report.ReportBuilder.ProfileFile;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Sends a report's profiles through OTLP, on an agent thread ({@code jvm-ebpf-otlp-profiles}),
+ * waiting for it at most {@link #TIMEOUT} and a second: the report is written at the JVM's exit
+ * too, where a thread left running would be cut off. A failure is one line; no endpoint, nothing
+ * is encoded or sent.
+ */
+public final class OtlpProfilesExport {
+  /** Connecting, and then the whole request: OTLP exporters' default is 10 s, for a busy collector. */
+  static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+  private OtlpProfilesExport() {}
+
+  /** Exports {@code profiles}; returns once sent, failed, or still under way after the wait. */
+  public static void export(List<ProfileFile> profiles, OtelOptions otel, String version, AgentLog log) {
+    if (!otel.exports() || profiles.isEmpty()) {
+      return;
+    }
+    Thread thread = AgentThreads.start("otlp-profiles", () -> run(profiles, otel, version, log), log);
+    try {
+      thread.join(TIMEOUT.plusSeconds(1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      log.info("OTLP profiles export to " + OtlpProfilesSender.profilesUri(otel.endpoint())
+          + " still under way after " + TIMEOUT.plusSeconds(1).toSeconds() + " s: left to finish in the background");
+    }
+  }
+
+  private static void run(List<ProfileFile> profiles, OtelOptions otel, String version, AgentLog log) {
+    long started = System.nanoTime();
+    OtlpProfilesSender.Result result;
+    int bytes = 0;
+    try {
+      byte[] request = OtlpProfilesEncoder.encode(profiles, otel.resource(), version);
+      bytes = request.length;
+      result = new OtlpProfilesSender(log, TIMEOUT).send(otel.endpoint(), otel.headers(), request);
+    } catch (RuntimeException e) {
+      result = new OtlpProfilesSender.Failed(e.toString());
+    } catch (LinkageError e) { // a JVM whose image lacks java.net.http
+      result = new OtlpProfilesSender.Failed("the JDK's HTTP client is missing (" + e + ")");
+    }
+    String where = OtlpProfilesSender.profilesUri(otel.endpoint()).toString();
+    switch (result) {
+      case OtlpProfilesSender.Sent sent -> log.debug(profiles.size() + " profiles (" + bytes + " bytes) exported to "
+          + where + " in " + (System.nanoTime() - started) / 1_000_000 + " ms: HTTP " + sent.status());
+      case OtlpProfilesSender.Failed failed -> log.info("could not export profiles to " + where + ": " + failed.reason());
+    }
+  }
+}
