@@ -9,6 +9,7 @@ import io.jvmebpf.agent.memory.JavaHeapRecorder;
 import io.jvmebpf.agent.memory.MemorySampler;
 import io.jvmebpf.agent.otel.SpanLinks;
 import io.jvmebpf.agent.otel.profiles.OtlpProfilesExport;
+import io.jvmebpf.agent.otel.profiles.PeriodicProfilesExport;
 import io.jvmebpf.agent.overhead.BpfRunTimeSampler;
 import io.jvmebpf.agent.overhead.SelfOverhead;
 import io.jvmebpf.agent.probe.BpfUsage;
@@ -16,6 +17,7 @@ import io.jvmebpf.agent.probe.FeatureStatus;
 import io.jvmebpf.agent.probe.LiveCounts;
 import io.jvmebpf.agent.probe.ProbeContext;
 import io.jvmebpf.agent.probe.Probes;
+import io.jvmebpf.agent.probe.cpu.CpuProbe;
 import io.jvmebpf.agent.probe.memory.MemoryProbe;
 import io.jvmebpf.agent.probe.syscalls.SyscallProbe;
 import io.jvmebpf.agent.probe.syscalls.SyscallTable;
@@ -67,6 +69,7 @@ public final class AgentSession {
   private final BpfRunTimeSampler runTimeSampler; // null when off or refused
   private final ProgressFile progress; // null without progress=
   private final MemorySampler memory; // null when /proc could not be read
+  private final PeriodicProfilesExport periodicExport; // null without otlp= or the CPU probe
   private final long startupNs;
   private final long startupCpuNs;
   private final long startupRssBytes;
@@ -79,7 +82,8 @@ public final class AgentSession {
       AgentOptions options, AgentLog log, ThreadRegistry threads, Probes probes,
       JfrEvents jfr, JavaHeapRecorder heap, KernelEvents kernelEvents, CodeSymbols symbols,
       BpfRunTimeSampler runTimeSampler,
-      MemorySampler memory, long startupNs, long startupCpuNs, long startupRssBytes) {
+      MemorySampler memory, PeriodicProfilesExport periodicExport, long startupNs, long startupCpuNs,
+      long startupRssBytes) {
     this.progress = ProgressFile.start(options.progress(), probes::liveCounts, log);
     this.options = options;
     this.log = log;
@@ -91,6 +95,7 @@ public final class AgentSession {
     this.symbols = symbols;
     this.runTimeSampler = runTimeSampler;
     this.memory = memory;
+    this.periodicExport = periodicExport;
     this.startupNs = startupNs;
     this.startupCpuNs = startupCpuNs;
     this.startupRssBytes = startupRssBytes;
@@ -191,8 +196,11 @@ public final class AgentSession {
     BpfRunTimeSampler sampler =
         probes.anyRunning() ? BpfRunTimeSampler.start(options.bpfStats(), log) : null;
     KernelEvents kernelEvents = kernelEvents(options, log, threads, probes, unavailable);
+    CpuProbe cpu = probes.running(CpuProbe.class);
+    PeriodicProfilesExport periodicExport =
+        cpu == null ? null : PeriodicProfilesExport.start(cpu::exportPeriod, options.otel(), version(), log);
     return new AgentSession(
-        options, log, threads, probes, jfr, heap, kernelEvents, symbols, sampler, memory,
+        options, log, threads, probes, jfr, heap, kernelEvents, symbols, sampler, memory, periodicExport,
         System.nanoTime() - startedNanos,
         SelfOverhead.currentThreadCpuNs() - cpuAtStart,
         Math.max(0, SelfOverhead.residentBytes() - rssAtStart));
@@ -288,6 +296,8 @@ public final class AgentSession {
     try {
       // First, while the agent's threads are all still alive to be counted.
       long cpuNs = startupCpuNs + SelfOverhead.agentThreadsCpuNs();
+      // Before the report takes the CPU profile's last part: an export under way finishes first.
+      closeQuietly(periodicExport);
       probes.quiesce();
       if (jfr != null) {
         jfrOpen = null;
@@ -342,7 +352,7 @@ public final class AgentSession {
           + ": " + WriteFailure.fix(failures.values().iterator().next())));
       DroppedLine.of(report.dropped()).ifPresent(log::info);
       // After the files, which are on disk whatever the collector does; bounded in time.
-      OtlpProfilesExport.export(report.profiles(), options.otel(), version(), log);
+      OtlpProfilesExport.export(report.profilesToExport(), options.otel(), version(), log);
       return written;
     } catch (IOException e) {
       String cause = WriteFailure.cause(e);
@@ -371,6 +381,7 @@ public final class AgentSession {
   private void release(JfrEvents jfrOpen, BpfRunTimeSampler samplerOpen) {
     try {
       closeQuietly(progress); // first: it reads the probes' maps
+      closeQuietly(periodicExport); // reads the CPU probe
       // Its periodic hook reads the probes; after the report, so that the intervals the report
       // joined last still became events, and with a last round for a recording that runs on.
       closeQuietly(kernelEvents);

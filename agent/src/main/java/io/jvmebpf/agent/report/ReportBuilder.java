@@ -6,6 +6,7 @@ import io.jvmebpf.agent.report.profile.ProfileSpan;
 import io.jvmebpf.agent.threads.ThreadIdentity;
 import io.jvmebpf.agent.threads.ThreadRegistry;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ public final class ReportBuilder {
   private final Map<Integer, TimeSummary> time = new TreeMap<>();
   private final Map<Integer, OffCpuSummary> offCpu = new TreeMap<>();
   private final List<ProfileFile> profiles = new ArrayList<>();
+  private final Map<String, ProfileFile> unexported = new HashMap<>();
   private List<ChildProcess> processes = List.of();
   private List<FileSummary> files;
   private final Map<Integer, ThreadNetwork> network = new TreeMap<>();
@@ -154,6 +156,19 @@ public final class ReportBuilder {
 
   public List<ProfileFile> profiles() {
     return List.copyOf(profiles);
+  }
+
+  /**
+   * What the report exports through OTLP in place of the profile of the same base name: the part
+   * not exported yet, for a probe that exports periodically (the CPU probe).
+   */
+  public void unexportedPart(ProfileFile part) {
+    unexported.put(part.baseName(), part);
+  }
+
+  /** The report's profiles as OTLP exports them: each, or the part of it not exported yet. */
+  public List<ProfileFile> profilesToExport() {
+    return profiles.stream().map(p -> unexported.getOrDefault(p.baseName(), p)).toList();
   }
 
   /** Records how many events of a kind a bounded map or buffer had to drop. */

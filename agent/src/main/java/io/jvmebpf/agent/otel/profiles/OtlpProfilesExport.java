@@ -11,7 +11,7 @@ import java.util.List;
  * Sends a report's profiles through OTLP, on an agent thread ({@code jvm-ebpf-otlp-profiles}),
  * waiting for it at most {@link #TIMEOUT} and a second: the report is written at the JVM's exit
  * too, where a thread left running would be cut off. A failure is one line; no endpoint, nothing
- * is encoded or sent.
+ * is encoded or sent; profiles without samples are left out.
  */
 public final class OtlpProfilesExport {
   /** Connecting, and then the whole request: OTLP exporters' default is 10 s, for a busy collector. */
@@ -21,10 +21,11 @@ public final class OtlpProfilesExport {
 
   /** Exports {@code profiles}; returns once sent, failed, or still under way after the wait. */
   public static void export(List<ProfileFile> profiles, OtelOptions otel, String version, AgentLog log) {
-    if (!otel.exports() || profiles.isEmpty()) {
+    List<ProfileFile> sampled = profiles.stream().filter(p -> !p.profile().samples().isEmpty()).toList();
+    if (!otel.exports() || sampled.isEmpty()) {
       return;
     }
-    Thread thread = AgentThreads.start("otlp-profiles", () -> run(profiles, otel, version, log), log);
+    Thread thread = AgentThreads.start("otlp-profiles", () -> exportNow(sampled, otel, version, log), log);
     try {
       thread.join(TIMEOUT.plusSeconds(1));
     } catch (InterruptedException e) {
@@ -36,7 +37,8 @@ public final class OtlpProfilesExport {
     }
   }
 
-  private static void run(List<ProfileFile> profiles, OtelOptions otel, String version, AgentLog log) {
+  /** Encodes and sends on the calling thread (an agent thread), then says how it went. */
+  static void exportNow(List<ProfileFile> profiles, OtelOptions otel, String version, AgentLog log) {
     long started = System.nanoTime();
     OtlpProfilesSender.Result result;
     int bytes = 0;

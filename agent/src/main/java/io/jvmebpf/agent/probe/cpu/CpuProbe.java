@@ -24,7 +24,10 @@ import io.jvmebpf.bpf.BpfMap;
 import io.jvmebpf.bpf.BpfObject;
 import io.jvmebpf.bpf.RingBuffer;
 import java.lang.foreign.MemorySegment;
+import io.jvmebpf.agent.profile.Profile;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -78,6 +81,9 @@ public final class CpuProbe extends PolledBpfProbe {
   private ProbeContext context;
   private boolean preserveFramePointer;
   private ProfileSpan.Start started;
+  private final long[] epochEndedNs = new long[2]; // when each pair of maps last stopped taking samples
+  private long drainedUntilNs; // the end of the last epoch added to the profile
+  private long exportedUntilNs; // the end of what the last period's export held
   private int rounds; // the poller's
 
   public CpuProbe(CpuOptions options, JavaSampleIndex javaSamples) {
@@ -118,6 +124,7 @@ public final class CpuProbe extends PolledBpfProbe {
   @Override
   protected void attach(BpfObject object, ProbeContext context) {
     started = ProfileSpan.Start.now();
+    drainedUntilNs = exportedUntilNs = started.monotonicNanos();
     sampling = new PerfSampling(object.program("sample"), options, context.log());
     sampling.start();
   }
@@ -211,6 +218,7 @@ public final class CpuProbe extends PolledBpfProbe {
         || losses != lossesAtEpochStart;
     if (draining < 0 && due) {
       draining = epoch;
+      epochEndedNs[epoch] = now;
       epoch = 1 - epoch;
       epochMap.setInt(0, epoch);
       epochStartedNs = now;
@@ -233,6 +241,7 @@ public final class CpuProbe extends PolledBpfProbe {
             key.get(JAVA_LONG, KEY_USER_STACK), SampleKey.NO_JAVA_STACK),
         value.get(JAVA_LONG, 0)));
     assembler.add(epochCounts, joined);
+    drainedUntilNs = epochEndedNs[drained];
     counts[drained].clear();
     resolver.forget(drained);
     joined.forget(drained);
@@ -269,6 +278,29 @@ public final class CpuProbe extends PolledBpfProbe {
     return epochsDrained;
   }
 
+  /**
+   * The samples of the epochs drained since the last call, for a periodic OTLP export: empty when
+   * no epoch was (epochs end every 10 s, and are drained 2.5 s later); between the poller's rounds.
+   */
+  public List<ReportBuilder.ProfileFile> exportPeriod() {
+    List<ReportBuilder.ProfileFile> period = new ArrayList<>(1);
+    inRound(() -> {
+      if (assembler != null && drainedUntilNs > exportedUntilNs) {
+        period.add(period());
+      }
+    });
+    return period;
+  }
+
+  /** The profile since the last export, spanning the epochs it holds; marks it exported. */
+  private ReportBuilder.ProfileFile period() {
+    Profile profile = assembler.takePeriod(sampling.event(), options.sampleWeightNs(), context.threads());
+    ProfileSpan span = new ProfileSpan(started.epochNanos() + (exportedUntilNs - started.monotonicNanos()),
+        drainedUntilNs - exportedUntilNs);
+    exportedUntilNs = drainedUntilNs;
+    return new ReportBuilder.ProfileFile("cpu", profile, ProfileKind.CPU, span);
+  }
+
   /** Sampling ends before JFR's last batch, and so that the kernel's counts and events agree. */
   @Override
   public void quiesce() {
@@ -286,7 +318,9 @@ public final class CpuProbe extends PolledBpfProbe {
       drain(draining);
       draining = -1;
     }
+    epochEndedNs[epoch] = System.nanoTime(); // sampling has stopped (quiesce)
     drain(epoch);
+    report.unexportedPart(period()); // what periodic exports have not sent yet
     ProfileAssembler.Result result =
         assembler.result(sampling.event(), options.sampleWeightNs(), context.threads());
     result.perThread().forEach(report::cpu);

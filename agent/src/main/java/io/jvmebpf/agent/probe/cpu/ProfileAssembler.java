@@ -38,6 +38,8 @@ final class ProfileAssembler {
   private final StackResolver resolver;
   private final JavaSampleIndex javaSamples;
   private final Map<Integer, Map<StackKey, Counts>> stacksByThread = new TreeMap<>();
+  /** The same counts since the last {@link #takePeriod}: what an export of the period sends. */
+  private Map<Integer, Map<StackKey, Counts>> period = new TreeMap<>();
   private final Map<Integer, long[]> kernelSamplesByThread = new HashMap<>();
   private final SpanLinkIds links;
   private int stacks;
@@ -60,6 +62,13 @@ final class ProfileAssembler {
   private static final class Counts {
     long total;
     final Map<Integer, Long> byLink = new HashMap<>(2);
+
+    void add(long n, int link) {
+      total += n;
+      if (link != SpanLinkIds.NONE) {
+        byLink.merge(link, n, Long::sum);
+      }
+    }
   }
 
   /** Adds one epoch's kernel counts (keys without a Java stack), split as {@code joined} says. */
@@ -85,16 +94,18 @@ final class ProfileAssembler {
           }
           n = threadStacks.computeIfAbsent(stack, s -> new Counts());
         }
-        n.total += part.getValue();
         int link = SampleKey.linkOf(part.getKey());
-        if (link != SpanLinkIds.NONE) {
-          if (n.byLink.containsKey(link) || linkedParts < MAX_LINKED_PARTS) {
-            linkedParts += n.byLink.containsKey(link) ? 0 : 1;
-            n.byLink.merge(link, part.getValue(), Long::sum);
+        if (link != SpanLinkIds.NONE && !n.byLink.containsKey(link)) {
+          if (linkedParts < MAX_LINKED_PARTS) {
+            linkedParts++;
           } else {
             linksOverflow += part.getValue();
+            link = SpanLinkIds.NONE;
           }
         }
+        n.add(part.getValue(), link);
+        period.computeIfAbsent(key.tid(), t -> new LinkedHashMap<>()).computeIfAbsent(stack, s -> new Counts())
+            .add(part.getValue(), link);
       }
     }
   }
@@ -124,14 +135,7 @@ final class ProfileAssembler {
           continue;
         }
         StackKey key = stack.getKey();
-        long unlinked = n;
-        for (Map.Entry<Integer, Long> linked : stack.getValue().byLink.entrySet()) {
-          samples.add(new StackSample(tid, name, key.frames(), linked.getValue(), key.joined(), links.link(linked.getKey())));
-          unlinked -= linked.getValue();
-        }
-        if (unlinked > 0) {
-          samples.add(new StackSample(tid, name, key.frames(), unlinked, key.joined()));
-        }
+        addSamples(tid, name, key, stack.getValue(), samples);
         threadTotal += n;
         threadJoined += key.joined() ? n : 0;
         Frame top = StackResolver.innermostJava(key.frames());
@@ -151,6 +155,32 @@ final class ProfileAssembler {
       joinedTotal += threadJoined;
     }
     return new Result(new Profile(event, weightNs, samples), perThread, total, java, joinedTotal);
+  }
+
+  /**
+   * The samples added since the last call (the whole profile at the first), and forgets them: a
+   * period's profile for export, beside the whole run's that {@link #result} gives.
+   */
+  Profile takePeriod(String event, long weightNs, ThreadRegistry threads) {
+    List<StackSample> samples = new ArrayList<>();
+    period.forEach((tid, stacks) -> {
+      String name = threads.identify(tid).name();
+      stacks.forEach((key, counts) -> addSamples(tid, name, key, counts, samples));
+    });
+    period = new TreeMap<>();
+    return new Profile(event, weightNs, samples);
+  }
+
+  /** One stack's entries: one per span its samples were in, one for those in none. */
+  private void addSamples(int tid, String name, StackKey key, Counts counts, List<StackSample> samples) {
+    long unlinked = counts.total;
+    for (Map.Entry<Integer, Long> linked : counts.byLink.entrySet()) {
+      samples.add(new StackSample(tid, name, key.frames(), linked.getValue(), key.joined(), links.link(linked.getKey())));
+      unlinked -= linked.getValue();
+    }
+    if (unlinked > 0) {
+      samples.add(new StackSample(tid, name, key.frames(), unlinked, key.joined()));
+    }
   }
 
   private StackKey frames(SampleKey key, int javaStack) {
