@@ -27,27 +27,30 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The CPU workload of {@link CpuProfileIT} (spin-a runs spinA() all the time) with {@code
- * otlp=} pointing at a receiver that decodes with opentelemetry-proto's classes: the report's
- * profiles arrive as OTLP profiles whose samples, resolved index by index, hold spinA for most
- * of spin-a's samples, and whose totals are the report's files' totals.
+ * The CPU workload of {@link CpuProfileIT} (spin-a runs spinA() all the time) for 14 s with
+ * {@code otlp=} pointing at a receiver that decodes with opentelemetry-proto's classes, and
+ * {@code otlp.interval=1s}: the CPU profile's first epoch (10 s) goes out on its own while the
+ * JVM runs, the report sends the rest and the other profiles. Resolved index by index, spin-a's
+ * samples hold spinA, and the CPU samples of all requests add up to the report's files.
  */
 @ExtendWith(RequiresBpf.class)
 class OtlpProfilesIT {
   private static OtlpReceiver receiver;
   private static AgentRun.Result run;
-  private static ExportProfilesServiceRequest request;
+  private static List<ExportProfilesServiceRequest> requests;
+  private static ExportProfilesServiceRequest last; // the report's
 
   @BeforeAll
   static void profile() throws Exception {
     receiver = OtlpReceiver.start();
-    run = AgentRun.of(CpuProfileIT.WORKLOAD, "6")
-        .agentOptions("syscalls=off,loglevel=debug,otlp=" + receiver.endpoint())
+    run = AgentRun.of(CpuProfileIT.WORKLOAD, "14")
+        .agentOptions("syscalls=off,loglevel=debug,otlp.interval=1s,otlp=" + receiver.endpoint())
         .run();
-    // The export is done before the JVM exits (the report waits for it): no waiting here.
+    // The last export is done before the JVM exits (the report waits for it): no waiting here.
     assertEquals(List.of(), receiver.rejected(), run.describe());
-    assertEquals(1, receiver.profiles().size(), "profiles requests received\n" + run.describe());
-    request = receiver.profiles().getFirst();
+    requests = receiver.profiles();
+    assertTrue(requests.size() >= 2, requests.size() + " profiles requests received\n" + run.describe());
+    last = requests.getLast();
   }
 
   @AfterAll
@@ -63,7 +66,19 @@ class OtlpProfilesIT {
     assertOnlyAgentLines(run);
     assertReportLine(run);
     assertTrue(run.stderr().stream().noneMatch(l -> l.contains("could not export")), run.describe());
-    assertEquals(1, receiver.requests(), "one request, to the profiles path: " + receiver.headerLines());
+    assertEquals(requests.size(), receiver.requests(), "every request to the profiles path: " + receiver.headerLines());
+    System.out.printf("%d profiles requests; CPU samples per request %s%n", requests.size(),
+        requests.stream().map(r -> cpuProfiles(r).stream().mapToLong(p -> p.getSamplesList().stream()
+            .mapToLong(s -> s.getValues(0)).sum()).sum()).toList());
+  }
+
+  /** Those while the JVM ran hold the CPU profile alone; the report's holds every profile. */
+  @Test
+  void periodicRequestsHoldCpuSamplesOnly() {
+    for (ExportProfilesServiceRequest request : requests.subList(0, requests.size() - 1)) {
+      List<String> types = types(request);
+      assertEquals(List.of("samples/count"), types, "a periodic request");
+    }
   }
 
   /** Every profile the report wrote as pprof went out, with its sample type. */
@@ -73,29 +88,51 @@ class OtlpProfilesIT {
     try (Stream<java.nio.file.Path> list = Files.list(run.reportDir())) {
       files = list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".pb.gz")).sorted().toList();
     }
-    List<Profile> profiles = request.getResourceProfiles(0).getScopeProfiles(0).getProfilesList();
-    assertEquals(files.size(), profiles.size(), "report files " + files + ", exported " + types(profiles));
-    assertEquals("jvm-ebpf", request.getResourceProfiles(0).getScopeProfiles(0).getScope().getName());
+    List<Profile> profiles = last.getResourceProfiles(0).getScopeProfiles(0).getProfilesList();
+    assertEquals(files.size(), profiles.size(), "report files " + files + ", exported " + types(last));
+    assertEquals("jvm-ebpf", last.getResourceProfiles(0).getScopeProfiles(0).getScope().getName());
   }
 
   @Test
   void spinAsSamplesHoldSpinAAndTotalsAreTheReports() throws Exception {
-    ProfilesDictionary d = request.getDictionary();
-    Profile cpu = cpuProfile();
-    assertEquals("cpu/nanoseconds", valueType(d, cpu.getPeriodType()));
-    assertEquals(10_000_000, cpu.getPeriod());
-    assertTrue(cpu.getTimeUnixNano() > 0 && cpu.getDurationNano() > 5_000_000_000L,
-        "time " + cpu.getTimeUnixNano() + ", duration " + cpu.getDurationNano());
+    SpinA counted = new SpinA();
+    long covered = 0; // nanoseconds the CPU profiles' spans cover, end to end
+    for (ExportProfilesServiceRequest request : requests) {
+      for (Profile cpu : cpuProfiles(request)) {
+        ProfilesDictionary d = request.getDictionary();
+        assertEquals("cpu/nanoseconds", valueType(d, cpu.getPeriodType()));
+        assertEquals(10_000_000, cpu.getPeriod());
+        assertTrue(cpu.getTimeUnixNano() > 0 && cpu.getDurationNano() > 0,
+            "time " + cpu.getTimeUnixNano() + ", duration " + cpu.getDurationNano());
+        covered += cpu.getDurationNano();
+        cpu.getSamplesList().forEach(sample -> counted.add(d, sample));
+      }
+    }
+    System.out.printf("OTLP CPU profiles: %d samples, spin-a %d, of which %d hold spinA (%.1f%%); spinA's frame types %s;"
+        + " spans cover %d ms%n", counted.total, counted.spinA, counted.withSpinA,
+        100.0 * counted.withSpinA / Math.max(1, counted.spinA), counted.spinATypes, covered / 1_000_000);
+    assertTrue(covered > 13_000_000_000L, "the CPU profiles cover " + covered / 1_000_000 + " ms of a 14 s run");
+    assertEquals(Collapsed.read(run.reportDir().resolve("cpu.collapsed")).total(), counted.total);
+    assertEquals(run.summary().onlyThread("spin-a").path("cpu").path("samples").asLong(), counted.spinA);
+    assertTrue(counted.spinA > 100, "spin-a has only " + counted.spinA + " samples");
+    // As in CpuProfileIT: samples of the first moment, before JFR records, lack Java frames.
+    assertTrue(counted.withSpinA >= counted.spinA * 0.75,
+        counted.withSpinA + " of spin-a's " + counted.spinA + " samples hold spinA");
+    assertEquals(Map.of("jvm", counted.withSpinA), counted.spinATypes);
+  }
 
-    long total = 0;
-    long spinA = 0;
-    long withSpinA = 0;
-    Map<String, Long> spinATypes = new HashMap<>();
-    for (Sample sample : cpu.getSamplesList()) {
+  /** CPU samples, spin-a's, and those of spin-a's whose stack holds spinA (by its frames' types). */
+  private static final class SpinA {
+    long total;
+    long spinA;
+    long withSpinA;
+    final Map<String, Long> spinATypes = new HashMap<>();
+
+    void add(ProfilesDictionary d, Sample sample) {
       long n = sample.getValues(0);
       total += n;
       if (!"spin-a".equals(threadName(d, sample))) {
-        continue;
+        return;
       }
       spinA += n;
       boolean holds = false;
@@ -109,29 +146,22 @@ class OtlpProfilesIT {
       }
       withSpinA += holds ? n : 0;
     }
-    System.out.printf("OTLP cpu profile: %d samples, spin-a %d, of which %d hold spinA (%.1f%%); spinA's frame types %s%n",
-        total, spinA, withSpinA, 100.0 * withSpinA / Math.max(1, spinA), spinATypes);
-    assertEquals(Collapsed.read(run.reportDir().resolve("cpu.collapsed")).total(), total);
-    assertEquals(run.summary().onlyThread("spin-a").path("cpu").path("samples").asLong(), spinA);
-    assertTrue(spinA > 100, "spin-a has only " + spinA + " samples");
-    // As in CpuProfileIT: samples of the first moment, before JFR records, lack Java frames.
-    assertTrue(withSpinA >= spinA * 0.75, withSpinA + " of spin-a's " + spinA + " samples hold spinA");
-    assertEquals(Map.of("jvm", withSpinA), spinATypes);
   }
 
   /** No spans in this JVM (not an OpenTelemetry agent): no sample claims one. */
   @Test
   void withoutSpansNoSampleIsLinked() {
-    assertEquals(1, request.getDictionary().getLinkTableCount());
-    assertTrue(cpuProfile().getSamplesList().stream().allMatch(s -> s.getLinkIndex() == 0));
+    for (ExportProfilesServiceRequest request : requests) {
+      assertEquals(1, request.getDictionary().getLinkTableCount());
+      assertTrue(cpuProfiles(request).stream().allMatch(p -> p.getSamplesList().stream().allMatch(s -> s.getLinkIndex() == 0)));
+    }
   }
 
-  private static Profile cpuProfile() {
+  private static List<Profile> cpuProfiles(ExportProfilesServiceRequest request) {
     ProfilesDictionary d = request.getDictionary();
     return request.getResourceProfiles(0).getScopeProfiles(0).getProfilesList().stream()
         .filter(p -> valueType(d, p.getSampleType()).equals("samples/count"))
-        .findFirst().orElseThrow(() -> new AssertionError("no samples/count profile: "
-            + types(request.getResourceProfiles(0).getScopeProfiles(0).getProfilesList())));
+        .toList();
   }
 
   private static String threadName(ProfilesDictionary d, Sample sample) {
@@ -154,9 +184,10 @@ class OtlpProfilesIT {
     return "none";
   }
 
-  private static List<String> types(List<Profile> profiles) {
+  private static List<String> types(ExportProfilesServiceRequest request) {
     List<String> types = new ArrayList<>();
-    profiles.forEach(p -> types.add(valueType(request.getDictionary(), p.getSampleType())));
+    request.getResourceProfiles(0).getScopeProfiles(0).getProfilesList()
+        .forEach(p -> types.add(valueType(request.getDictionary(), p.getSampleType())));
     return types;
   }
 
