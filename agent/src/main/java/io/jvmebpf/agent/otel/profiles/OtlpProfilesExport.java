@@ -14,7 +14,10 @@ import java.util.List;
  * is encoded or sent; profiles without samples are left out.
  */
 public final class OtlpProfilesExport {
-  /** Connecting, and then the whole request: OTLP exporters' default is 10 s, for a busy collector. */
+  /**
+   * For connecting, and again for the answer. OTLP exporters wait 10 s by default; the report,
+   * which runs at the JVM's exit too, waits less.
+   */
   static final Duration TIMEOUT = Duration.ofSeconds(5);
 
   private OtlpProfilesExport() {}

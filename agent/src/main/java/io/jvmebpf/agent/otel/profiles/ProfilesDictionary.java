@@ -32,11 +32,17 @@ final class ProfilesDictionary {
   private final List<Attribute> attributeTable = new ArrayList<>();
 
   ProfilesDictionary() {
+    // The zero values, found by value too: an empty stack, a nameless frame and an all-zero
+    // span are index 0, never a second entry equal to it.
     string("");
     functionTable.add(0);
+    functions.put(0, 0);
     locationTable.add(new int[] {0, 0});
+    locations.put(0L, 0);
     stackTable.add(new int[0]);
+    stacks.put(new Stack(new int[0]), 0);
     linkTable.add(null);
+    links.put(new SpanLink(0, 0, 0), 0);
     attributeTable.add(null);
   }
 
