@@ -12,6 +12,7 @@ import io.jvmebpf.agent.probe.processes.ProcessesProbe;
 import io.jvmebpf.agent.probe.syscalls.SyscallProbe;
 import io.jvmebpf.agent.probe.syscalls.SyscallTable;
 import io.jvmebpf.agent.report.ReportBuilder;
+import io.jvmebpf.agent.spans.SpanProbe;
 import io.jvmebpf.agent.threads.ThreadExitsProbe;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -70,7 +71,8 @@ public final class Probes implements AutoCloseable {
             "memory",
             options -> options.memory().on(),
             "nativemem=off and faults=off",
-            context -> new MemoryProbe(context.options().memory())));
+            context -> new MemoryProbe(context.options().memory())),
+        new Feature("spans", options -> options.otel().spans(), "spans=off", context -> new SpanProbe()));
   }
 
   /**
