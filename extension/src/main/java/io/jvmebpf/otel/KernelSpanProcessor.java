@@ -17,6 +17,9 @@ import java.util.List;
  * own per span: a thread's buffer is made once; the SDK boxes the attribute values it stores.
  */
 final class KernelSpanProcessor implements ExtendedSpanProcessor {
+  /** The figures every attributed span carries, even at zero: on-CPU and off-CPU time. */
+  private static final int ALWAYS = 2;
+
   private final MethodHandle start;
   private final MethodHandle end;
   private final AttributeKey<Long>[] keys;
@@ -72,8 +75,12 @@ final class KernelSpanProcessor implements ExtendedSpanProcessor {
       return;
     }
     if (attributed) {
+      // Time on and off CPU always; the rest when not zero: each attribute is an entry and a boxed
+      // value the SDK allocates and every exporter sends.
       for (int i = 0; i < keys.length; i++) {
-        span.setAttribute(keys[i], values[i]);
+        if (i < ALWAYS || values[i] != 0) {
+          span.setAttribute(keys[i], values[i]);
+        }
       }
     }
   }

@@ -35,8 +35,7 @@ final class SpanAttribution implements SpanLinks {
     thread.openSpanIds[level] = spanId;
     thread.openTraceHigh[level] = traceHigh;
     thread.openTraceLow[level] = traceLow;
-    slots.read(thread.slot, thread.startFigures, level * KernelFigures.COUNT);
-    thread.openStartNs[level] = System.nanoTime();
+    thread.openStartNs[level] = slots.read(thread.slot, thread.startFigures, level * KernelFigures.COUNT);
   }
 
   /**
@@ -57,8 +56,7 @@ final class SpanAttribution implements SpanLinks {
     if (level < 0) {
       return false; // started on another thread, or too deep to follow
     }
-    long endNs = System.nanoTime();
-    slots.read(thread.slot, deltas, 0);
+    long endNs = slots.read(thread.slot, deltas, 0);
     int from = level * KernelFigures.COUNT;
     for (int i = 0; i < KernelFigures.COUNT; i++) {
       deltas[i] -= thread.startFigures[from + i];

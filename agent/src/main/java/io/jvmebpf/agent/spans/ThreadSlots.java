@@ -50,9 +50,10 @@ final class ThreadSlots implements AutoCloseable {
   /**
    * Reads the calling thread's own totals, in {@link KernelFigures} order, into {@code figures}
    * from {@code offset}. Called by the slot's thread only, while it runs: the kernel writes the
-   * slot only while it does not, so a read that a switch-out cut is simply read again.
+   * slot only while it does not, so a read that a switch-out cut is simply read again. Returns
+   * the time the totals are of (CLOCK_MONOTONIC).
    */
-  void read(int index, long[] figures, int offset) {
+  long read(int index, long[] figures, int offset) {
     long base = (long) index * SpanLayouts.THREAD_BYTES;
     long switches;
     long now;
@@ -86,6 +87,7 @@ final class ThreadSlots implements AutoCloseable {
     figures[offset + KernelFigures.SLEEP_NS] = sleep;
     figures[offset + KernelFigures.DISK_NS] = disk;
     figures[offset + KernelFigures.OFF_CPU_NS] = runQueue + sleep + disk;
+    return now;
   }
 
   @Override
