@@ -3,15 +3,13 @@ package io.jvmebpf.agent.spans;
 import io.jvmebpf.agent.probe.BpfProbe;
 import io.jvmebpf.agent.probe.ProbeContext;
 import io.jvmebpf.agent.report.ReportBuilder;
-import io.jvmebpf.bpf.BpfException;
 import io.jvmebpf.bpf.BpfObject;
 import io.jvmebpf.bpf.ProcessScope;
-import java.lang.foreign.MemorySegment;
 
 /**
  * Span attribution's kernel half ({@code spans.bpf.c}): per-thread running totals in slots the
- * span hook reads as memory. Runs only where spans exist, loaded as the OpenTelemetry Java agent's
- * extension.
+ * span hook reads as memory. Runs only where spans exist: loaded as the OpenTelemetry Java agent's
+ * extension ({@link SpanHooks#connected()}), or in a test that calls the hooks itself.
  */
 public final class SpanProbe extends BpfProbe {
   private ThreadSlots slots;
@@ -29,14 +27,6 @@ public final class SpanProbe extends BpfProbe {
   @Override
   protected long configSize() {
     return ProcessScope.BYTES; // struct spans_config
-  }
-
-  @Override
-  protected void configure(MemorySegment rodata, BpfObject object, ProbeContext context) {
-    if (!SpanHooks.connected()) {
-      throw new BpfException(0, "no spans to attribute: the agent was not loaded as the OpenTelemetry"
-          + " Java agent's extension (-Dotel.javaagent.extensions=jvm-ebpf-agent.jar)");
-    }
   }
 
   @Override
