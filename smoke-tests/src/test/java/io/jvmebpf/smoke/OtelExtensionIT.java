@@ -60,12 +60,14 @@ class OtelExtensionIT {
           "spans received: " + receiver.traces().size() + " requests; see " + service.runDir());
       for (Span span : spans(receiver, "/cpu")) {
         long onCpu = attribute(span, "jvm_ebpf.cpu.on_ns");
+        assertAccountsForItsDuration(span);
         assertTrue(onCpu >= WORK_NS * 0.85 && onCpu <= WORK_NS * 1.15, "/cpu on CPU " + onCpu + " ns");
       }
       for (Span span : spans(receiver, "/sleep")) {
         long onCpu = attribute(span, "jvm_ebpf.cpu.on_ns");
         long asleep = attribute(span, "jvm_ebpf.cpu.off.sleep_ns");
         long offCpu = attribute(span, "jvm_ebpf.cpu.off_ns");
+        assertAccountsForItsDuration(span);
         assertTrue(onCpu < 20_000_000L, "/sleep on CPU " + onCpu + " ns");
         assertTrue(asleep >= WORK_NS * 0.97 && offCpu <= WORK_NS * 1.15, "/sleep asleep " + asleep + ", off CPU " + offCpu);
         assertTrue(attribute(span, "jvm_ebpf.network.sent_bytes") > 0, "the reply was sent on the span's thread");
@@ -85,6 +87,17 @@ class OtelExtensionIT {
       assertTrue(stderr.stream().noneMatch(line -> line.contains("Exception") || line.contains("jvm-ebpf] off")),
           String.join("\n", stderr));
     }
+  }
+
+  /**
+   * On and off CPU together are the thread's whole time in the span: its duration, less the
+   * instrumentation's own work before our start hook and after our end hook.
+   */
+  private static void assertAccountsForItsDuration(Span span) {
+    long duration = span.getEndTimeUnixNano() - span.getStartTimeUnixNano();
+    long accounted = attribute(span, "jvm_ebpf.cpu.on_ns") + attribute(span, "jvm_ebpf.cpu.off_ns");
+    assertTrue(accounted >= duration * 0.95 && accounted <= duration * 1.01,
+        span.getName() + ": on + off CPU " + accounted + " ns, duration " + duration + " ns");
   }
 
   private static int awaitPort(AgentRun.Running service) throws Exception {
