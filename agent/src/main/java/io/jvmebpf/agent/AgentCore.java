@@ -1,5 +1,8 @@
 package io.jvmebpf.agent;
 
+import io.jvmebpf.agent.otel.ExtensionSettings;
+import io.jvmebpf.agent.spans.SpanHooks;
+import java.util.Map;
 import io.jvmebpf.agent.config.AgentOptions;
 import io.jvmebpf.agent.control.ControlRequest;
 import io.jvmebpf.agent.control.Controller;
@@ -93,6 +96,21 @@ public final class AgentCore {
     Controller.handle(request, starter, attached, AgentLog.forRawOptions(request.options()));
   }
 
+  /**
+   * Loaded as the OpenTelemetry Java agent's extension: as {@link #start}, with that agent's export
+   * settings (see {@link ExtensionSettings}) for this session and every later one.
+   */
+  public static void startExtension(
+      String options, Instrumentation inst, long startedNanos, List<String> problems, Map<String, String> otel) {
+    ExtensionSettings.set(otel);
+    start(options, inst, startedNanos, problems, false);
+  }
+
+  /** For the extension's span processor: see {@link SpanHooks#connect()}. */
+  public static Map<String, Object> spanHooks() {
+    return SpanHooks.connect();
+  }
+
   private static SessionStart startSession(
       String options, long startedNanos, List<String> problems, boolean attached) {
     keepIdle(null, null); // each start replaces the last one that ran nothing
@@ -104,7 +122,7 @@ public final class AgentCore {
       if (parsed instanceof OptionsParser.Invalid invalid) {
         return notStarted(log, "off: bad options: " + String.join("; ", invalid.errors()));
       }
-      AgentOptions agentOptions = ((OptionsParser.Valid) parsed).options();
+      AgentOptions agentOptions = ExtensionSettings.apply(((OptionsParser.Valid) parsed).options());
       log = new AgentLog(agentOptions.log(), agentOptions.debug());
       String unavailable = problems.isEmpty() ? NativeAccess.enableForThisModule() : String.join("; ", problems);
       AgentSession session =

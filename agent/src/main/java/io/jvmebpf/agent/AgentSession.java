@@ -339,7 +339,8 @@ public final class AgentSession {
               report.networkInfo(),
               report.connections(),
               report.memoryInfo(),
-              report.javaHeap());
+              report.javaHeap(),
+              report.spans());
       Path written = new SummaryJsonWriter().write(summary, out);
       Map<String, String> failures = new LinkedHashMap<>(); // what was not written -> why
       for (ReportBuilder.ProfileFile profile : report.profiles()) {

@@ -8,7 +8,6 @@ import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReader;
 import java.lang.module.ModuleReference;
-import java.lang.reflect.Method;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -31,14 +30,18 @@ final class CoreLayer {
   static final String MODULE = "io.jvmebpf.core";
   private static final String ENTRY_CLASS = "io.jvmebpf.agent.AgentCore";
 
-  private final Method start;
+  private final Class<?> entry;
 
-  private CoreLayer(Method start) {
-    this.start = start;
+  private CoreLayer(Class<?> entry) {
+    this.entry = entry;
   }
 
-  static CoreLayer load(Class<?> anchor, Instrumentation inst) throws Exception {
-    Path jarPath = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
+  /** The jar {@code anchor} was loaded from. */
+  static Path jarOf(Class<?> anchor) throws Exception {
+    return Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
+  }
+
+  static CoreLayer load(Path jarPath, Instrumentation inst) throws Exception {
     JarFile jar = new JarFile(jarPath.toFile()); // open for the JVM's life, like the agent jar itself
     ModuleReference reference = new PrefixedReference(describe(jar), jar, jarPath.toUri());
     ModuleFinder finder = new SingleModuleFinder(reference);
@@ -52,9 +55,7 @@ final class CoreLayer {
     openTo(inst, Object.class.getModule(), "java.lang", core);
     ModuleLayer.boot().findModule("jdk.management")
         .ifPresent(m -> openTo(inst, m, "com.sun.management.internal", core));
-    Class<?> entry = Class.forName(ENTRY_CLASS, true, layer.findLoader(MODULE));
-    return new CoreLayer(
-        entry.getMethod("start", String.class, Instrumentation.class, long.class, List.class, boolean.class));
+    return new CoreLayer(Class.forName(ENTRY_CLASS, true, layer.findLoader(MODULE)));
   }
 
   private static void openTo(Instrumentation inst, Module module, String pkg, Module core) {
@@ -63,7 +64,20 @@ final class CoreLayer {
 
   void start(String options, Instrumentation inst, long startedNanos, List<String> problems, boolean attached)
       throws Exception {
-    start.invoke(null, options, inst, startedNanos, problems, attached);
+    entry.getMethod("start", String.class, Instrumentation.class, long.class, List.class, boolean.class)
+        .invoke(null, options, inst, startedNanos, problems, attached);
+  }
+
+  void startExtension(
+      String options, Instrumentation inst, long startedNanos, List<String> problems, Map<String, String> otel)
+      throws Exception {
+    entry.getMethod("startExtension", String.class, Instrumentation.class, long.class, List.class, Map.class)
+        .invoke(null, options, inst, startedNanos, problems, otel);
+  }
+
+  @SuppressWarnings("unchecked")
+  Map<String, Object> spanHooks() throws Exception {
+    return (Map<String, Object>) entry.getMethod("spanHooks").invoke(null);
   }
 
   private static ModuleDescriptor describe(JarFile jar) {

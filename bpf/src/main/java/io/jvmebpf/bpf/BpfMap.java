@@ -111,6 +111,37 @@ public final class BpfMap {
     }
   }
 
+  /**
+   * Maps the values of a loaded array map created with {@code BPF_F_MMAPABLE} into this process,
+   * read-write: user space and the kernel then share them, with no syscall per read or write.
+   * The mapping ends when {@code arena} closes.
+   */
+  public MemorySegment mapShared(Arena arena) {
+    object.requireLoaded("mapping map " + name);
+    long page = Libc.pageSize();
+    long length = ((long) maxEntries() * valueSize() + page - 1) / page * page;
+    try {
+      MemorySegment callState = Libbpf.callState(arena);
+      MemorySegment address = (MemorySegment) Libc.mmap.invokeExact(callState, MemorySegment.NULL, length,
+          Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, fd(), 0L);
+      if (address.address() == Libc.MAP_FAILED) {
+        throw Errors.failure(Libbpf.errno(callState), "mapping map " + name + " (" + length + " bytes)");
+      }
+      long start = address.address();
+      return address.reinterpret(length, arena, unused -> unmap(start, length));
+    } catch (Throwable t) {
+      throw Errors.rethrow(t);
+    }
+  }
+
+  private static void unmap(long address, long length) {
+    try {
+      int unused = (int) Libc.munmap.invokeExact(MemorySegment.ofAddress(address), length);
+    } catch (Throwable t) {
+      // Nothing to do about it while closing; munmap only fails on arguments we got from mmap.
+    }
+  }
+
   /** Copies the value for {@code key} into {@code value}; false when there is no such key. */
   public boolean lookup(MemorySegment key, MemorySegment value) {
     object.requireLoaded("reading map " + name);

@@ -33,6 +33,7 @@ final class AgentRun {
   private String agentOptions = "";
   private String reportPath = "report";
   private boolean withAgent = true;
+  private boolean asExtension;
   private int agentCopies = 1;
 
   private AgentRun(String mainClass, String... args) {
@@ -88,6 +89,15 @@ final class AgentRun {
     return this;
   }
 
+  /**
+   * Loaded as the OpenTelemetry Java agent's extension instead of by {@code -javaagent:}: the
+   * agent options become {@code -Dotel.jvm-ebpf.KEY=VALUE} properties.
+   */
+  AgentRun asOpenTelemetryExtension() {
+    this.asExtension = true;
+    return this;
+  }
+
   AgentRun withoutAgent() {
     this.withAgent = false;
     return this;
@@ -118,7 +128,14 @@ final class AgentRun {
     List<String> command = new ArrayList<>(launcher);
     command.add(java);
     command.addAll(jvmFlags);
-    if (withAgent) {
+    if (withAgent && asExtension) {
+      command.add("-javaagent:" + otelAgentJar());
+      command.add("-Dotel.javaagent.extensions=" + agentJar());
+      for (String option : agentOptions.isEmpty() ? new String[0] : agentOptions.split(",")) {
+        command.add("-Dotel.jvm-ebpf." + option);
+      }
+      command.add("-Dotel.jvm-ebpf.out=" + reportDir);
+    } else if (withAgent) {
       String options = agentOptions.isEmpty() ? "" : agentOptions + ",";
       for (int i = 0; i < agentCopies; i++) {
         command.add("-javaagent:" + agentJar() + "=" + options + "out=" + reportDir);
@@ -138,6 +155,34 @@ final class AgentRun {
         .redirectOutput(runDir.resolve("stdout.txt").toFile())
         .redirectError(runDir.resolve("stderr.txt").toFile())
         .start();
+  }
+
+  /** A child started by {@link #begin()}: its process and the run's folder. */
+  record Running(Process process, Path runDir, Path reportDir) {
+    Path stdout() {
+      return runDir.resolve("stdout.txt");
+    }
+
+    Path stderr() {
+      return runDir.resolve("stderr.txt");
+    }
+  }
+
+  /** Starts the child without waiting, keeping its folder: a process that serves while a test asks. */
+  Running begin() throws IOException {
+    Path runDir = newRunDir();
+    Path reportDir = runDir.resolve(reportPath);
+    List<String> command = command(reportDir);
+    Files.writeString(runDir.resolve("command.txt"), String.join(" ", command) + "\n");
+    Process process = new ProcessBuilder(command)
+        .redirectOutput(runDir.resolve("stdout.txt").toFile())
+        .redirectError(runDir.resolve("stderr.txt").toFile())
+        .start();
+    return new Running(process, runDir, reportDir);
+  }
+
+  static Path otelAgentJar() {
+    return jarProperty("jvmebpf.otelAgentJar");
   }
 
   /**

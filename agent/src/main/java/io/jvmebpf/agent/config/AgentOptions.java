@@ -59,6 +59,11 @@ public record AgentOptions(
     OFF
   }
 
+  public AgentOptions withOtel(OtelOptions replacement) {
+    return new AgentOptions(out, syscalls, syscallFilter, syscallPairs, log, debug, bpfStats, cpu, offCpu, processes,
+        files, net, memory, progress, jfrEvents, redactArgv, replacement);
+  }
+
   public static AgentOptions defaults() {
     return new AgentOptions(
         Path.of("jvm-ebpf-report"), true, Set.of(), DEFAULT_SYSCALL_PAIRS, "stderr", false,

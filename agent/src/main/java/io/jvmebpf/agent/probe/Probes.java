@@ -12,6 +12,8 @@ import io.jvmebpf.agent.probe.processes.ProcessesProbe;
 import io.jvmebpf.agent.probe.syscalls.SyscallProbe;
 import io.jvmebpf.agent.probe.syscalls.SyscallTable;
 import io.jvmebpf.agent.report.ReportBuilder;
+import io.jvmebpf.agent.spans.SpanHooks;
+import io.jvmebpf.agent.spans.SpanProbe;
 import io.jvmebpf.agent.threads.ThreadExitsProbe;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -41,7 +43,7 @@ public final class Probes implements AutoCloseable {
   }
 
   private static List<Feature> table(SyscallTable syscalls) {
-    return List.of(
+    List<Feature> table = new ArrayList<>(List.of(
         new Feature("threads", options -> true, "", context -> new ThreadExitsProbe(context.threads())),
         new Feature(
             "syscalls",
@@ -70,7 +72,12 @@ public final class Probes implements AutoCloseable {
             "memory",
             options -> options.memory().on(),
             "nativemem=off and faults=off",
-            context -> new MemoryProbe(context.options().memory())));
+            context -> new MemoryProbe(context.options().memory()))));
+    // Only where spans exist: loaded as the OpenTelemetry Java agent's extension.
+    if (SpanHooks.connected()) {
+      table.add(new Feature("spans", options -> options.otel().spans(), "spans=off", context -> new SpanProbe()));
+    }
+    return table;
   }
 
   /**

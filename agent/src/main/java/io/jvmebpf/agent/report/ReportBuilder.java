@@ -1,5 +1,6 @@
 package io.jvmebpf.agent.report;
 
+import io.jvmebpf.agent.spans.SpanSummary;
 import io.jvmebpf.agent.profile.Profile;
 import io.jvmebpf.agent.report.profile.ProfileKind;
 import io.jvmebpf.agent.report.profile.ProfileSpan;
@@ -31,6 +32,7 @@ public final class ReportBuilder {
   private final Map<Integer, PageFaults> pageFaults = new TreeMap<>();
   private MemoryInfo memoryInfo;
   private JavaHeapInfo javaHeap;
+  private SpanSummary spans;
   private final Map<String, Long> dropped = new LinkedHashMap<>();
   private CpuInfo cpuInfo;
   private OffCpuInfo offCpuInfo;
@@ -145,6 +147,15 @@ public final class ReportBuilder {
   /** Null when the JVM's heap events were not read. */
   public JavaHeapInfo javaHeap() {
     return javaHeap;
+  }
+
+  public void spans(SpanSummary summary) {
+    spans = summary;
+  }
+
+  /** Null when no spans were attributed (not loaded as the OpenTelemetry Java agent's extension). */
+  public SpanSummary spans() {
+    return spans;
   }
 
   /** A profile to write beside {@code summary.json} as {@code baseName.collapsed} and the like. */

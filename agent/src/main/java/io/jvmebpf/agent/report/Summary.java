@@ -1,5 +1,6 @@
 package io.jvmebpf.agent.report;
 
+import io.jvmebpf.agent.spans.SpanSummary;
 import java.util.List;
 
 /**
@@ -12,4 +13,5 @@ import java.util.List;
 public record Summary(
     ProcessInfo process, AgentInfo agent, CpuInfo cpu, OffCpuInfo offCpu, List<ThreadSummary> threads,
     List<ChildProcess> processes, List<FileSummary> files, NetworkInfo network,
-    List<Connection> connections, MemoryInfo memory, JavaHeapInfo javaHeap) {}
+    List<Connection> connections, MemoryInfo memory, JavaHeapInfo javaHeap,
+    SpanSummary spans) {}

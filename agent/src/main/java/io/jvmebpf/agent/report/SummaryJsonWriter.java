@@ -50,6 +50,9 @@ public final class SummaryJsonWriter {
         if (summary.memory() != null || summary.javaHeap() != null) {
           MemoryJson.writeMemory(json, summary.memory(), summary.javaHeap());
         }
+        if (summary.spans() != null) {
+          SpanJson.writeSpans(json, summary.spans());
+        }
         json.writeEndObject();
       }
     });

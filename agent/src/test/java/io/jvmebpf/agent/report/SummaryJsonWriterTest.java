@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jvmebpf.agent.spans.SpanSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -69,7 +70,12 @@ class SummaryJsonWriterTest {
                     List.of("malloc", "app.Writer.allocate")))),
             new JavaHeapInfo(300, 150_000_000, List.of(new JavaHeapInfo.ClassBytes("byte[]", 100_000_000)), 3,
                 List.of(new JavaHeapInfo.Gc(2, Instant.parse("2026-11-26T05:00:01Z"), 80L << 20, 10L << 20)),
-                Map.of("Thread", new JavaHeapInfo.Nmt(1L << 30, 5L << 20))));
+                Map.of("Thread", new JavaHeapInfo.Nmt(1L << 30, 5L << 20))),
+            new SpanSummary(10, 8, 2_000_000_000L, 1_600_000_000L, 0, List.of(
+                new SpanSummary.ByName("GET /cpu", 4, 800_000_000L,
+                    new long[] {790_000_000L, 10_000_000L, 10_000_000L, 0, 0, 40, 400, 300, 2}),
+                new SpanSummary.ByName("GET /sleep", 4, 800_000_000L,
+                    new long[] {4_000_000L, 796_000_000L, 1_000_000L, 795_000_000L, 0, 60, 400, 300, 0}))));
 
     Path written = new SummaryJsonWriter().write(summary, folder.resolve("nested/out"));
     assertEquals(folder.resolve("nested/out/summary.json"), written);
@@ -77,6 +83,11 @@ class SummaryJsonWriterTest {
 
     JsonNode json = new ObjectMapper().readTree(written.toFile());
     assertEquals(42, json.at("/process/pid").asLong());
+    assertEquals(8, json.at("/spans/attributed").asLong());
+    assertEquals("GET /cpu", json.at("/spans/topByOnCpu/0/name").asText());
+    assertEquals(790_000_000L, json.at("/spans/topByOnCpu/0/onCpuNs").asLong());
+    assertEquals("GET /sleep", json.at("/spans/topByOffCpu/0/name").asText());
+    assertEquals(795_000_000L, json.at("/spans/topByOffCpu/0/sleepNs").asLong());
     assertEquals("OpenJDK 64-Bit Server VM 25", json.at("/process/jvm").asText());
     assertEquals("6.18", json.at("/process/kernel").asText());
     assertEquals("2026-11-26T05:00:00Z", json.at("/process/startedAt").asText());
@@ -146,7 +157,7 @@ class SummaryJsonWriterTest {
     assertEquals(2, write.at("/latencyLog2Ns/64").asLong());
     assertTrue(json.at("/threads/1/javaThreadId").isNull());
     assertEquals(List.of("process", "agent", "cpu", "offCpu", "threads", "processes", "files", "network",
-        "connections", "memory"), fieldNames(json));
+        "connections", "memory", "spans"), fieldNames(json));
     assertEquals(List.of("max", "connections", "other"), fieldNames(json.get("network")));
     assertEquals(List.of("connections", "bytesSent", "bytesReceived", "sends", "receives", "retransmits", "resets"),
         fieldNames(json.at("/network/other")));
@@ -185,7 +196,7 @@ class SummaryJsonWriterTest {
     Summary summary = new Summary(
         new ProcessInfo(1, "jvm", "6.18", Instant.EPOCH, 1, null),
         new AgentInfo("1", 0, Map.of(), new Overhead(0, 0, null, null, 0, 0), Map.of()), null, null, List.of(),
-        List.of(), null, null, null, null, null);
+        List.of(), null, null, null, null, null, null);
     JsonNode json = new ObjectMapper().readTree(new SummaryJsonWriter().write(summary, folder).toFile());
     assertFalse(json.has("files"));
     assertFalse(json.has("memory"));

@@ -1,0 +1,143 @@
+package io.jvmebpf.smoke;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jvmebpf.bpf.testing.RequiresBpf;
+import io.jvmebpf.smoke.otlp.OtlpReceiver;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The agent as the OpenTelemetry Java agent's extension (the real agent, 2.33.1 from Maven
+ * Central) in an HTTP service it instruments, exporting to a real OTLP receiver: each server
+ * span carries what the kernel saw on its thread while it was open.
+ */
+@ExtendWith(RequiresBpf.class)
+class OtelExtensionIT {
+  private static final long WORK_NS = 200_000_000L;
+  private static final int REQUESTS = 5;
+
+  @Test
+  void serverSpansCarryTheirThreadsKernelFigures() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      AgentRun.Running service = AgentRun.of("io.jvmebpf.workloads.HttpSpansWorkload")
+          .asOpenTelemetryExtension()
+          .jvmFlags("-Dotel.exporter.otlp.endpoint=" + receiver.endpoint(),
+              "-Dotel.exporter.otlp.protocol=http/protobuf",
+              "-Dotel.service.name=spans-it",
+              "-Dotel.bsp.schedule.delay=100",
+              "-Dotel.metrics.exporter=none",
+              "-Dotel.logs.exporter=none")
+          .begin();
+      int port = awaitPort(service);
+      HttpClient client = HttpClient.newHttpClient();
+      // Once each first: class loading and the JIT's first compilations are not the request's.
+      get(client, port, "/cpu?warmup");
+      get(client, port, "/sleep?warmup");
+      for (int i = 0; i < REQUESTS; i++) {
+        get(client, port, "/cpu");
+        get(client, port, "/sleep");
+      }
+      get(client, port, "/stop");
+      assertTrue(service.process().waitFor(60, TimeUnit.SECONDS), "the service did not stop; see " + service.runDir());
+      assertEquals(0, service.process().exitValue(), "see " + service.runDir());
+
+      assertTrue(receiver.await(Duration.ofSeconds(10), () -> spans(receiver, "/sleep").size() == REQUESTS),
+          "spans received: " + receiver.traces().size() + " requests; see " + service.runDir());
+      for (Span span : spans(receiver, "/cpu")) {
+        long onCpu = attribute(span, "jvm_ebpf.cpu.on_ns");
+        assertAccountsForItsDuration(span);
+        assertTrue(onCpu >= WORK_NS * 0.85 && onCpu <= WORK_NS * 1.15, "/cpu on CPU " + onCpu + " ns");
+      }
+      for (Span span : spans(receiver, "/sleep")) {
+        long onCpu = attribute(span, "jvm_ebpf.cpu.on_ns");
+        long asleep = attribute(span, "jvm_ebpf.cpu.off.sleep_ns");
+        long offCpu = attribute(span, "jvm_ebpf.cpu.off_ns");
+        assertAccountsForItsDuration(span);
+        assertTrue(onCpu < 20_000_000L, "/sleep on CPU " + onCpu + " ns");
+        assertTrue(asleep >= WORK_NS * 0.97 && offCpu <= WORK_NS * 1.15, "/sleep asleep " + asleep + ", off CPU " + offCpu);
+        assertTrue(attribute(span, "jvm_ebpf.network.sent_bytes") > 0, "the reply was sent on the span's thread");
+      }
+
+      JsonNode spans = new ObjectMapper().readTree(service.reportDir().resolve("summary.json").toFile()).path("spans");
+      assertEquals(2 * REQUESTS + 3, spans.path("ended").asLong(), spans.toString());
+      assertEquals(2 * REQUESTS + 3, spans.path("attributed").asLong(), spans.toString());
+      assertEquals("GET /cpu", spans.at("/topByOnCpu/0/name").asText());
+      // By off-CPU time /cpu may come first on a busy machine: its run-queue waits count there too.
+      JsonNode sleeps = null;
+      for (JsonNode row : spans.path("topByOffCpu")) {
+        sleeps = row.path("name").asText().equals("GET /sleep") ? row : sleeps;
+      }
+      assertTrue(sleeps != null && sleeps.path("sleepNs").asLong() >= (REQUESTS + 1) * WORK_NS * 0.97, spans.toString());
+      List<String> stderr = Files.readAllLines(service.stderr());
+      assertTrue(stderr.stream().noneMatch(line -> line.contains("Exception") || line.contains("jvm-ebpf] off")),
+          String.join("\n", stderr));
+    }
+  }
+
+  /**
+   * On and off CPU together are the thread's whole time in the span: its duration, less the
+   * instrumentation's own work before our start hook and after our end hook.
+   */
+  private static void assertAccountsForItsDuration(Span span) {
+    long duration = span.getEndTimeUnixNano() - span.getStartTimeUnixNano();
+    long accounted = attribute(span, "jvm_ebpf.cpu.on_ns") + attribute(span, "jvm_ebpf.cpu.off_ns");
+    assertTrue(accounted >= duration * 0.95 && accounted <= duration * 1.01,
+        span.getName() + ": on + off CPU " + accounted + " ns, duration " + duration + " ns");
+  }
+
+  private static int awaitPort(AgentRun.Running service) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      Optional<String> line = Files.readAllLines(service.stdout()).stream().filter(l -> l.startsWith("listening ")).findFirst();
+      if (line.isPresent()) {
+        return Integer.parseInt(line.get().substring("listening ".length()).trim());
+      }
+      assertTrue(service.process().isAlive(), "the service exited; see " + service.runDir());
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the service did not listen within 60 s; see " + service.runDir());
+  }
+
+  private static void get(HttpClient client, int port, String path) throws Exception {
+    HttpResponse<String> response = client.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), path);
+  }
+
+  /** The measured server spans of {@code path}: the warm-up requests carry a query. */
+  private static List<Span> spans(OtlpReceiver receiver, String path) {
+    return receiver.traces().stream()
+        .flatMap(request -> request.getResourceSpansList().stream())
+        .flatMap(resource -> resource.getScopeSpansList().stream())
+        .flatMap(scope -> scope.getSpansList().stream())
+        .filter(span -> span.getKind() == Span.SpanKind.SPAN_KIND_SERVER)
+        .filter(span -> path.equals(stringAttribute(span, "url.path")) && stringAttribute(span, "url.query") == null)
+        .toList();
+  }
+
+  private static long attribute(Span span, String key) {
+    return span.getAttributesList().stream().filter(kv -> kv.getKey().equals(key)).findFirst()
+        .map(kv -> kv.getValue().getIntValue())
+        .orElseThrow(() -> new AssertionError("span " + span.getName() + " has no " + key + ": " + span.getAttributesList()));
+  }
+
+  private static String stringAttribute(Span span, String key) {
+    return span.getAttributesList().stream().filter(kv -> kv.getKey().equals(key)).findFirst()
+        .map(KeyValue::getValue).map(v -> v.getStringValue()).orElse(null);
+  }
+}
