@@ -7,6 +7,7 @@ import io.jvmebpf.agent.jfrevents.KernelEvents;
 import io.jvmebpf.agent.log.AgentLog;
 import io.jvmebpf.agent.memory.JavaHeapRecorder;
 import io.jvmebpf.agent.memory.MemorySampler;
+import io.jvmebpf.agent.otel.SpanLink;
 import io.jvmebpf.agent.otel.SpanLinks;
 import io.jvmebpf.agent.otel.profiles.OtlpProfilesExport;
 import io.jvmebpf.agent.otel.profiles.PeriodicProfilesExport;
@@ -18,6 +19,7 @@ import io.jvmebpf.agent.probe.LiveCounts;
 import io.jvmebpf.agent.probe.ProbeContext;
 import io.jvmebpf.agent.probe.Probes;
 import io.jvmebpf.agent.probe.cpu.CpuProbe;
+import io.jvmebpf.agent.spans.SpanHooks;
 import io.jvmebpf.agent.probe.memory.MemoryProbe;
 import io.jvmebpf.agent.probe.syscalls.SyscallProbe;
 import io.jvmebpf.agent.probe.syscalls.SyscallTable;
@@ -112,7 +114,15 @@ public final class AgentSession {
   public static AgentSession start(
       AgentOptions options, AgentLog log, SyscallTable syscalls, String unavailable,
       long startedNanos, long rssAtStart, boolean attached) {
-    return start(options, log, syscalls, unavailable, startedNanos, rssAtStart, attached, SpanLinks.NONE);
+    return start(options, log, syscalls, unavailable, startedNanos, rssAtStart, attached, AgentSession::spanAt);
+  }
+
+  /**
+   * The span hook's answer, asked at each question: the hook attaches when the spans probe starts,
+   * after the probes' context is made, and detaches when it closes. No spans: null.
+   */
+  private static SpanLink spanAt(int tid, long monotonicNs) {
+    return SpanHooks.links().at(tid, monotonicNs);
   }
 
   /**

@@ -1,0 +1,167 @@
+package io.jvmebpf.smoke;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.jvmebpf.bpf.testing.RequiresBpf;
+import io.jvmebpf.smoke.otlp.OtlpReceiver;
+import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceRequest;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.profiles.v1development.KeyValueAndUnit;
+import io.opentelemetry.proto.profiles.v1development.Link;
+import io.opentelemetry.proto.profiles.v1development.Profile;
+import io.opentelemetry.proto.profiles.v1development.ProfilesDictionary;
+import io.opentelemetry.proto.profiles.v1development.Sample;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Issue 7's profiles test: the agent as the OpenTelemetry Java agent's extension in an HTTP
+ * service whose {@code /cpu} burns 200 ms of CPU in {@code burnCpu}, exporting traces and
+ * profiles to one OTLP receiver. The CPU profile's samples hold burnCpu, and those samples link
+ * to the {@code /cpu} server spans the receiver got as traces, each span about its 200 ms.
+ */
+@ExtendWith(RequiresBpf.class)
+class OtelProfilesIT {
+  private static final String BURN = "io.jvmebpf.workloads.HttpSpansWorkload.burnCpu";
+  private static final int REQUESTS = 5;
+
+  @Test
+  void cpuSamplesHoldTheBurningMethodAndLinkToCpuSpans() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      AgentRun.Running service = AgentRun.of("io.jvmebpf.workloads.HttpSpansWorkload")
+          .asOpenTelemetryExtension()
+          .jvmFlags("-Dotel.exporter.otlp.endpoint=" + receiver.endpoint(),
+              "-Dotel.exporter.otlp.protocol=http/protobuf",
+              "-Dotel.service.name=profiles-it",
+              "-Dotel.bsp.schedule.delay=100",
+              // Metrics stay on: the extension hands the agent the OTLP endpoint only with them.
+              "-Dotel.logs.exporter=none")
+          .begin();
+      int port = awaitPort(service);
+      HttpClient client = HttpClient.newHttpClient();
+      // Once first: class loading and the JIT's first compilations are not the request's.
+      get(client, port, "/cpu?warmup");
+      for (int i = 0; i < REQUESTS; i++) {
+        get(client, port, "/cpu");
+        get(client, port, "/sleep");
+      }
+      get(client, port, "/stop");
+      assertTrue(service.process().waitFor(60, TimeUnit.SECONDS), "the service did not stop; see " + service.runDir());
+      assertEquals(0, service.process().exitValue(), "see " + service.runDir());
+      assertTrue(receiver.await(Duration.ofSeconds(10), () -> serverSpans(receiver).size() == 2 * REQUESTS + 1),
+          "server spans received: " + serverSpans(receiver).size() + "; see " + service.runDir());
+      assertEquals(List.of(), receiver.rejected());
+      assertEquals(1, receiver.profiles().size(), "profiles requests; see " + service.runDir());
+
+      Map<ByteString, String> pathBySpanId = new HashMap<>();
+      Map<ByteString, ByteString> traceBySpanId = new HashMap<>();
+      List<ByteString> measuredCpuSpans = new java.util.ArrayList<>(); // not the warm-up's
+      for (Span span : serverSpans(receiver)) {
+        String path = attribute(span.getAttributesList(), "url.path");
+        pathBySpanId.put(span.getSpanId(), path);
+        traceBySpanId.put(span.getSpanId(), span.getTraceId());
+        if (path.equals("/cpu") && attribute(span.getAttributesList(), "url.query") == null) {
+          measuredCpuSpans.add(span.getSpanId());
+        }
+      }
+      ExportProfilesServiceRequest request = receiver.profiles().getFirst();
+      ProfilesDictionary d = request.getDictionary();
+      Map<String, String> resource = new HashMap<>();
+      request.getResourceProfiles(0).getResource().getAttributesList()
+          .forEach(kv -> resource.put(kv.getKey(), kv.getValue().getStringValue()));
+      assertEquals("profiles-it", resource.get("service.name"), "resource " + resource);
+
+      Profile cpu = request.getResourceProfiles(0).getScopeProfiles(0).getProfilesList().stream()
+          .filter(p -> d.getStringTable(p.getSampleType().getTypeStrindex()).equals("samples")).findFirst().orElseThrow();
+      long burning = 0;
+      long burningLinkedToCpu = 0;
+      Map<ByteString, Long> samplesPerSpan = new HashMap<>();
+      Map<String, Long> linkedByPath = new HashMap<>();
+      for (Sample sample : cpu.getSamplesList()) {
+        long n = sample.getValues(0);
+        String path = null;
+        if (sample.getLinkIndex() != 0) {
+          Link link = d.getLinkTable(sample.getLinkIndex());
+          path = pathBySpanId.get(link.getSpanId());
+          assertTrue(path != null, "a sample links to a span the receiver never got");
+          assertEquals(traceBySpanId.get(link.getSpanId()), link.getTraceId(), "the link's trace is its span's");
+          samplesPerSpan.merge(link.getSpanId(), n, Long::sum);
+          linkedByPath.merge(path, n, Long::sum);
+        }
+        if (holds(d, sample, BURN)) {
+          burning += n;
+          burningLinkedToCpu += "/cpu".equals(path) ? n : 0;
+        }
+      }
+      List<Long> perCpuSpan = measuredCpuSpans.stream().map(id -> samplesPerSpan.getOrDefault(id, 0L)).sorted().toList();
+      System.out.printf("%d samples hold burnCpu, %d of them linked to /cpu spans; linked samples by path %s;"
+          + " per /cpu span %s%n", burning, burningLinkedToCpu, linkedByPath, perCpuSpan);
+      // 6 requests of 200 ms of CPU at 100 samples a second.
+      assertTrue(burning >= (REQUESTS + 1) * 20 * 0.8, burning + " samples hold " + BURN);
+      assertTrue(burningLinkedToCpu >= burning * 0.9, burningLinkedToCpu + " of " + burning + " burnCpu samples link to /cpu spans");
+      assertEquals(REQUESTS, perCpuSpan.size());
+      for (long n : perCpuSpan) {
+        assertTrue(n >= 20 * 0.7 && n <= 20 * 1.3, "a /cpu span of 200 ms of CPU has " + n + " samples: " + perCpuSpan);
+      }
+      assertTrue(linkedByPath.getOrDefault("/sleep", 0L) <= REQUESTS, "/sleep spans' samples: " + linkedByPath);
+    }
+  }
+
+  private static boolean holds(ProfilesDictionary d, Sample sample, String function) {
+    for (int index : d.getStackTable(sample.getStackIndex()).getLocationIndicesList()) {
+      var location = d.getLocationTable(index);
+      if (d.getStringTable(d.getFunctionTable(location.getLines(0).getFunctionIndex()).getNameStrindex()).equals(function)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<Span> serverSpans(OtlpReceiver receiver) {
+    return receiver.traces().stream()
+        .flatMap(request -> request.getResourceSpansList().stream())
+        .flatMap(resource -> resource.getScopeSpansList().stream())
+        .flatMap(scope -> scope.getSpansList().stream())
+        .filter(span -> span.getKind() == Span.SpanKind.SPAN_KIND_SERVER)
+        .filter(span -> !"/stop".equals(attribute(span.getAttributesList(), "url.path")))
+        .toList();
+  }
+
+  private static String attribute(List<KeyValue> attributes, String key) {
+    return attributes.stream().filter(kv -> kv.getKey().equals(key)).findFirst()
+        .map(kv -> kv.getValue().getStringValue()).orElse(null);
+  }
+
+  private static int awaitPort(AgentRun.Running service) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      Optional<String> line = Files.readAllLines(service.stdout()).stream().filter(l -> l.startsWith("listening ")).findFirst();
+      if (line.isPresent()) {
+        return Integer.parseInt(line.get().substring("listening ".length()).trim());
+      }
+      assertTrue(service.process().isAlive(), "the service exited; see " + service.runDir());
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the service did not listen within 60 s; see " + service.runDir());
+  }
+
+  private static void get(HttpClient client, int port, String path) throws Exception {
+    HttpResponse<String> response = client.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), path);
+  }
+}
