@@ -31,7 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code otlp=} pointing at a receiver that decodes with opentelemetry-proto's classes, and
  * {@code otlp.interval=1s}: the CPU profile's first epoch (10 s) goes out on its own while the
  * JVM runs, the report sends the rest and the other profiles. Resolved index by index, spin-a's
- * samples hold spinA, and the CPU samples of all requests add up to the report's files.
+ * samples hold spinA, and the CPU samples of all requests add up to the report's files; and
+ * nothing on the way (the JDK's HTTP client) started java.util.logging under the application.
  */
 @ExtendWith(RequiresBpf.class)
 class OtlpProfilesIT {
@@ -45,6 +46,9 @@ class OtlpProfilesIT {
     receiver = OtlpReceiver.start();
     run = AgentRun.of(CpuProfileIT.WORKLOAD, "14")
         .agentOptions("syscalls=off,loglevel=debug,otlp.interval=1s,otlp=" + receiver.endpoint())
+        // A log manager that does not exist: java.util.logging, if anything started it under the
+        // application (protobuf-java would), would say so on stderr, which must hold the agent's lines only.
+        .jvmFlags("-Djava.util.logging.manager=io.jvmebpf.NoSuchLogManager")
         .run();
     // The last export is done before the JVM exits (the report waits for it): no waiting here.
     assertEquals(List.of(), receiver.rejected(), run.describe());
