@@ -13,6 +13,7 @@ import io.jvmebpf.agent.probe.EventRing;
 import io.jvmebpf.agent.probe.LiveCounts;
 import io.jvmebpf.agent.probe.PolledBpfProbe;
 import io.jvmebpf.agent.probe.ProbeContext;
+import io.jvmebpf.agent.profile.Profile;
 import io.jvmebpf.agent.report.CpuInfo;
 import io.jvmebpf.agent.report.ReportBuilder;
 import io.jvmebpf.agent.report.profile.ProfileKind;
@@ -24,7 +25,6 @@ import io.jvmebpf.bpf.BpfMap;
 import io.jvmebpf.bpf.BpfObject;
 import io.jvmebpf.bpf.RingBuffer;
 import java.lang.foreign.MemorySegment;
-import io.jvmebpf.agent.profile.Profile;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -81,6 +81,7 @@ public final class CpuProbe extends PolledBpfProbe {
   private ProbeContext context;
   private boolean preserveFramePointer;
   private ProfileSpan.Start started;
+  private boolean exports; // profiles go out through OTLP: periods are kept
   private final long[] epochEndedNs = new long[2]; // when each pair of maps last stopped taking samples
   private long drainedUntilNs; // the end of the last epoch added to the profile
   private long exportedUntilNs; // the end of what the last period's export held
@@ -135,7 +136,8 @@ public final class CpuProbe extends PolledBpfProbe {
     preserveFramePointer = DiagnosticCommands.flagOn("PreserveFramePointer");
     symbols = context.symbols();
     resolver = new StackResolver(new BpfMap[] {object.map("stacks0"), object.map("stacks1")}, symbols);
-    assembler = new ProfileAssembler(resolver, javaSamples, links);
+    exports = context.options().otel().exports();
+    assembler = new ProfileAssembler(resolver, javaSamples, links, exports);
     spanLinks = context.spanLinks();
     counts = new BpfMap[] {object.map("counts0"), object.map("counts1")};
     epochMap = object.map("epoch");
@@ -285,7 +287,7 @@ public final class CpuProbe extends PolledBpfProbe {
   public List<ReportBuilder.ProfileFile> exportPeriod() {
     List<ReportBuilder.ProfileFile> period = new ArrayList<>(1);
     inRound(() -> {
-      if (assembler != null && drainedUntilNs > exportedUntilNs) {
+      if (exports && assembler != null && drainedUntilNs > exportedUntilNs) {
         period.add(period());
       }
     });
@@ -320,7 +322,9 @@ public final class CpuProbe extends PolledBpfProbe {
     }
     epochEndedNs[epoch] = System.nanoTime(); // sampling has stopped (quiesce)
     drain(epoch);
-    report.unexportedPart(period()); // what periodic exports have not sent yet
+    if (exports) {
+      report.unexportedPart(period()); // what periodic exports have not sent yet
+    }
     ProfileAssembler.Result result =
         assembler.result(sampling.event(), options.sampleWeightNs(), context.threads());
     result.perThread().forEach(report::cpu);

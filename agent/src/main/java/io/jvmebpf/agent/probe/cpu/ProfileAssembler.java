@@ -38,8 +38,11 @@ final class ProfileAssembler {
   private final StackResolver resolver;
   private final JavaSampleIndex javaSamples;
   private final Map<Integer, Map<StackKey, Counts>> stacksByThread = new TreeMap<>();
-  /** The same counts since the last {@link #takePeriod}: what an export of the period sends. */
-  private Map<Integer, Map<StackKey, Counts>> period = new TreeMap<>();
+  /**
+   * The same counts since the last {@link #takePeriod}: what an export of the period sends. Null
+   * when nothing exports periods (no OTLP endpoint): it would double the profile's memory.
+   */
+  private Map<Integer, Map<StackKey, Counts>> period;
   private final Map<Integer, long[]> kernelSamplesByThread = new HashMap<>();
   private final SpanLinkIds links;
   private int stacks;
@@ -47,10 +50,12 @@ final class ProfileAssembler {
   private int linkedParts; // (stack, link) pairs with samples
   private long linksOverflow;
 
-  ProfileAssembler(StackResolver resolver, JavaSampleIndex javaSamples, SpanLinkIds links) {
+  /** @param periods whether {@link #takePeriod} will be called: profiles are exported */
+  ProfileAssembler(StackResolver resolver, JavaSampleIndex javaSamples, SpanLinkIds links, boolean periods) {
     this.resolver = resolver;
     this.javaSamples = javaSamples;
     this.links = links;
+    this.period = periods ? new TreeMap<>() : null;
   }
 
   record Result(Profile profile, Map<Integer, CpuSummary> perThread, long samples, long javaSamples,
@@ -61,13 +66,20 @@ final class ProfileAssembler {
   /** A stack's samples, and those of them taken in each span (link id to samples). */
   private static final class Counts {
     long total;
-    final Map<Integer, Long> byLink = new HashMap<>(2);
+    Map<Integer, Long> byLink; // null until a sample of the stack is in a span
 
     void add(long n, int link) {
       total += n;
       if (link != SpanLinkIds.NONE) {
+        if (byLink == null) {
+          byLink = new HashMap<>(4);
+        }
         byLink.merge(link, n, Long::sum);
       }
+    }
+
+    boolean linksTo(int link) {
+      return byLink != null && byLink.containsKey(link);
     }
   }
 
@@ -95,7 +107,7 @@ final class ProfileAssembler {
           n = threadStacks.computeIfAbsent(stack, s -> new Counts());
         }
         int link = SampleKey.linkOf(part.getKey());
-        if (link != SpanLinkIds.NONE && !n.byLink.containsKey(link)) {
+        if (link != SpanLinkIds.NONE && !n.linksTo(link)) {
           if (linkedParts < MAX_LINKED_PARTS) {
             linkedParts++;
           } else {
@@ -104,8 +116,10 @@ final class ProfileAssembler {
           }
         }
         n.add(part.getValue(), link);
-        period.computeIfAbsent(key.tid(), t -> new LinkedHashMap<>()).computeIfAbsent(stack, s -> new Counts())
-            .add(part.getValue(), link);
+        if (period != null) {
+          period.computeIfAbsent(key.tid(), t -> new LinkedHashMap<>()).computeIfAbsent(stack, s -> new Counts())
+              .add(part.getValue(), link);
+        }
       }
     }
   }
@@ -162,6 +176,9 @@ final class ProfileAssembler {
    * period's profile for export, beside the whole run's that {@link #result} gives.
    */
   Profile takePeriod(String event, long weightNs, ThreadRegistry threads) {
+    if (period == null) {
+      throw new IllegalStateException("made without periods");
+    }
     List<StackSample> samples = new ArrayList<>();
     period.forEach((tid, stacks) -> {
       String name = threads.identify(tid).name();
@@ -174,9 +191,11 @@ final class ProfileAssembler {
   /** One stack's entries: one per span its samples were in, one for those in none. */
   private void addSamples(int tid, String name, StackKey key, Counts counts, List<StackSample> samples) {
     long unlinked = counts.total;
-    for (Map.Entry<Integer, Long> linked : counts.byLink.entrySet()) {
-      samples.add(new StackSample(tid, name, key.frames(), linked.getValue(), key.joined(), links.link(linked.getKey())));
-      unlinked -= linked.getValue();
+    if (counts.byLink != null) {
+      for (Map.Entry<Integer, Long> linked : counts.byLink.entrySet()) {
+        samples.add(new StackSample(tid, name, key.frames(), linked.getValue(), key.joined(), links.link(linked.getKey())));
+        unlinked -= linked.getValue();
+      }
     }
     if (unlinked > 0) {
       samples.add(new StackSample(tid, name, key.frames(), unlinked, key.joined()));

@@ -183,6 +183,25 @@ class OtlpProfilesEncoderTest {
     assertEquals(4096L, alloc.getSamples(0).getValues(0));
   }
 
+  /** An empty stack, a nameless frame and an all-zero span are the tables' zero entries, not copies. */
+  @Test
+  void zeroValuesAreIndexZero() throws Exception {
+    Profile odd = new Profile("cpu", INTERVAL_NS, List.of(
+        new StackSample(7, "t", List.of(), 2, false, new SpanLink(0, 0, 0)),
+        new StackSample(7, "t", List.of(new Frame("", FrameKind.UNKNOWN)), 1, false)));
+    ExportProfilesServiceRequest request = ExportProfilesServiceRequest.parseFrom(OtlpProfilesEncoder.encode(
+        List.of(new ProfileFile("cpu", odd, ProfileKind.CPU, SPAN)), Map.of(), "1"));
+    ProfilesDictionary d = request.getDictionary();
+    var samples = request.getResourceProfiles(0).getScopeProfiles(0).getProfiles(0).getSamplesList();
+
+    assertEquals(0, samples.get(0).getStackIndex());
+    assertEquals(0, samples.get(0).getLinkIndex());
+    assertEquals(List.of(0), d.getStackTable(samples.get(1).getStackIndex()).getLocationIndicesList());
+    assertEquals(1, d.getLinkTableCount());
+    assertEquals(1, d.getLocationTableCount());
+    assertEquals(1, d.getFunctionTableCount());
+  }
+
   @Test
   void noProfilesStillMakeAValidRequest() throws Exception {
     ExportProfilesServiceRequest request =

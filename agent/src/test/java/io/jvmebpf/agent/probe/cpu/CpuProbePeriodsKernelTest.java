@@ -3,7 +3,10 @@ package io.jvmebpf.agent.probe.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jvmebpf.agent.config.AgentOptions;
 import io.jvmebpf.agent.config.CpuOptions;
+import io.jvmebpf.agent.config.OtelOptions;
+import io.jvmebpf.agent.probe.ProbeContext;
 import io.jvmebpf.agent.probe.ThisJvm;
 import io.jvmebpf.agent.profile.Frame;
 import io.jvmebpf.agent.profile.StackSample;
@@ -13,6 +16,7 @@ import io.jvmebpf.agent.stacks.JavaBlockIndex;
 import io.jvmebpf.agent.stacks.JavaSampleIndex;
 import io.jvmebpf.agent.threads.ThreadRegistry;
 import io.jvmebpf.bpf.testing.RequiresBpf;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,7 +45,12 @@ class CpuProbePeriodsKernelTest {
     ReportBuilder report = new ReportBuilder();
     List<ProfileFile> periods = new ArrayList<>();
     try (ThisJvm jvm = ThisJvm.context(registry, javaSamples, new JavaBlockIndex()); probe) {
-      probe.start(jvm.context());
+      ProbeContext c = jvm.context();
+      // An endpoint: periods are kept only when profiles are exported (nothing is sent here).
+      AgentOptions exporting = c.options().withOtel(new OtelOptions(URI.create("http://127.0.0.1:9"), Map.of(),
+          Map.of(), OtelOptions.DEFAULT_INTERVAL, true));
+      probe.start(new ProbeContext(c.scope(), exporting, c.log(), c.threads(), c.symbols(), c.javaSamples(),
+          c.javaBlocks(), c.javaSockets(), c.spanLinks()));
       Thread burner = new Thread(() -> {
         Random random = new Random(11);
         long until = System.nanoTime() + 10_000_000_000L; // a drain every 3.5 s at most: join delay, then a poll
