@@ -178,8 +178,8 @@ public final class CpuProbe extends PolledBpfProbe {
       long userStack = event[at + USER_STACK];
       long time = event[at + TIME];
       int javaStack = javaSamples.nearest(tid, time, maxJoinGapNs, mayJoinNative(epoch, userStack));
-      // The span the thread was in when sampled: both clocks are CLOCK_MONOTONIC.
-      int link = links.id(spanLinks.at(tid, time));
+      // The span the thread was in when sampled (both clocks are CLOCK_MONOTONIC), for exports.
+      int link = exports ? links.id(epoch, spanLinks.at(tid, time)) : SpanLinkIds.NONE;
       joined.add(new SampleKey(epoch, tid, event[at + KERNEL_STACK], userStack, javaStack, link));
     });
   }
@@ -247,6 +247,7 @@ public final class CpuProbe extends PolledBpfProbe {
     counts[drained].clear();
     resolver.forget(drained);
     joined.forget(drained);
+    links.forget(drained);
     epochsDrained++;
   }
 

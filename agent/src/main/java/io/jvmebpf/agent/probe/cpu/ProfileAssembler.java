@@ -1,5 +1,6 @@
 package io.jvmebpf.agent.probe.cpu;
 
+import io.jvmebpf.agent.otel.SpanLink;
 import io.jvmebpf.agent.profile.Frame;
 import io.jvmebpf.agent.profile.FrameKind;
 import io.jvmebpf.agent.profile.Profile;
@@ -22,15 +23,19 @@ import java.util.TreeMap;
  * The profile so far, epoch by epoch: each kernel count of a drained epoch is split between the
  * JVM stacks its sample events were joined with, in proportion, so totals stay the kernel's even
  * when events were lost; a user stack whose Java part the walk could not name takes its Java frames
- * from the joined JVM stack and keeps its own native leaf and kernel frames. The events' span
- * links split a stack's samples the same way, kept beside its count so that links never take
- * room from stacks (at most {@value #MAX_LINKED_PARTS} (stack, span) pairs). Bounded at
+ * from the joined JVM stack and keeps its own native leaf and kernel frames. Where profiles are
+ * exported, the counts since the last export are kept too, with the events' span links splitting
+ * each stack's samples the same way (at most {@value #MAX_LINKED_PARTS} (stack, span) pairs a
+ * period); the whole run's profile, for the files, has no links. Bounded at
  * {@value #MAX_STACKS} distinct (thread, stack) entries; past that, samples of new stacks count
  * under one {@code [more stacks]} frame of their thread.
  */
 final class ProfileAssembler {
   static final int MAX_STACKS = 65_536;
-  /** (stack, span) pairs kept: every sample of a busy server's stack may be in a span of its own. */
+  /**
+   * (stack, span) pairs a period keeps: every sample of a busy server's stack may be in a span of
+   * its own.
+   */
   static final int MAX_LINKED_PARTS = 65_536;
   private static final int TOP_FRAMES = 10;
   private static final List<Frame> MORE_STACKS = List.of(new Frame("[more stacks]", FrameKind.UNKNOWN));
@@ -47,7 +52,7 @@ final class ProfileAssembler {
   private final SpanLinkIds links;
   private int stacks;
   private long overflow;
-  private int linkedParts; // (stack, link) pairs with samples
+  private int linkedParts; // (stack, span) pairs of the period
   private long linksOverflow;
 
   /** @param periods whether {@link #takePeriod} will be called: profiles are exported */
@@ -63,14 +68,18 @@ final class ProfileAssembler {
 
   private record StackKey(List<Frame> frames, boolean joined) {}
 
-  /** A stack's samples, and those of them taken in each span (link id to samples). */
+  /** A stack's samples, and (in a period) those of them taken in each span. */
   private static final class Counts {
     long total;
-    Map<Integer, Long> byLink; // null until a sample of the stack is in a span
+    Map<SpanLink, Long> byLink; // null until a sample of the stack is in a span
 
-    void add(long n, int link) {
+    void add(long n) {
       total += n;
-      if (link != SpanLinkIds.NONE) {
+    }
+
+    void add(long n, SpanLink link) {
+      total += n;
+      if (link != null) {
         if (byLink == null) {
           byLink = new HashMap<>(4);
         }
@@ -78,7 +87,7 @@ final class ProfileAssembler {
       }
     }
 
-    boolean linksTo(int link) {
+    boolean linksTo(SpanLink link) {
       return byLink != null && byLink.containsKey(link);
     }
   }
@@ -106,19 +115,20 @@ final class ProfileAssembler {
           }
           n = threadStacks.computeIfAbsent(stack, s -> new Counts());
         }
-        int link = SampleKey.linkOf(part.getKey());
-        if (link != SpanLinkIds.NONE && !n.linksTo(link)) {
-          if (linkedParts < MAX_LINKED_PARTS) {
-            linkedParts++;
-          } else {
-            linksOverflow += part.getValue();
-            link = SpanLinkIds.NONE;
-          }
-        }
-        n.add(part.getValue(), link);
+        n.add(part.getValue());
         if (period != null) {
-          period.computeIfAbsent(key.tid(), t -> new LinkedHashMap<>()).computeIfAbsent(stack, s -> new Counts())
-              .add(part.getValue(), link);
+          Counts p = period.computeIfAbsent(key.tid(), t -> new LinkedHashMap<>())
+              .computeIfAbsent(stack, s -> new Counts());
+          SpanLink link = links.link(key.epoch(), SampleKey.linkOf(part.getKey()));
+          if (link != null && !p.linksTo(link)) {
+            if (linkedParts < MAX_LINKED_PARTS) {
+              linkedParts++;
+            } else {
+              linksOverflow += part.getValue();
+              link = null;
+            }
+          }
+          p.add(part.getValue(), link);
         }
       }
     }
@@ -185,6 +195,7 @@ final class ProfileAssembler {
       stacks.forEach((key, counts) -> addSamples(tid, name, key, counts, samples));
     });
     period = new TreeMap<>();
+    linkedParts = 0;
     return new Profile(event, weightNs, samples);
   }
 
@@ -192,8 +203,8 @@ final class ProfileAssembler {
   private void addSamples(int tid, String name, StackKey key, Counts counts, List<StackSample> samples) {
     long unlinked = counts.total;
     if (counts.byLink != null) {
-      for (Map.Entry<Integer, Long> linked : counts.byLink.entrySet()) {
-        samples.add(new StackSample(tid, name, key.frames(), linked.getValue(), key.joined(), links.link(linked.getKey())));
+      for (Map.Entry<SpanLink, Long> linked : counts.byLink.entrySet()) {
+        samples.add(new StackSample(tid, name, key.frames(), linked.getValue(), key.joined(), linked.getKey()));
         unlinked -= linked.getValue();
       }
     }

@@ -3,7 +3,9 @@ package io.jvmebpf.agent.probe.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jvmebpf.agent.config.AgentOptions;
 import io.jvmebpf.agent.config.CpuOptions;
+import io.jvmebpf.agent.config.OtelOptions;
 import io.jvmebpf.agent.otel.SpanLink;
 import io.jvmebpf.agent.otel.SpanLinks;
 import io.jvmebpf.agent.probe.ProbeContext;
@@ -15,6 +17,7 @@ import io.jvmebpf.agent.stacks.JavaSampleIndex;
 import io.jvmebpf.agent.threads.ThreadRegistry;
 import io.jvmebpf.bpf.testing.RequiresBpf;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -62,7 +65,10 @@ class CpuProbeSpanLinksKernelTest {
     long[] cpuNs = new long[3]; // in A, in B, after
     try (ThisJvm jvm = ThisJvm.context(registry, javaSamples, new JavaBlockIndex()); probe) {
       ProbeContext c = jvm.context();
-      probe.start(new ProbeContext(c.scope(), c.options(), c.log(), c.threads(), c.symbols(), c.javaSamples(),
+      // Links are kept for exports only: an endpoint (nothing is sent here).
+      AgentOptions exporting = c.options().withOtel(new OtelOptions(URI.create("http://127.0.0.1:9"), Map.of(),
+          Map.of(), OtelOptions.DEFAULT_INTERVAL, true));
+      probe.start(new ProbeContext(c.scope(), exporting, c.log(), c.threads(), c.symbols(), c.javaSamples(),
           c.javaBlocks(), c.javaSockets(), phases));
       Thread burner = new Thread(() -> {
         var bean = ManagementFactory.getThreadMXBean();
@@ -86,9 +92,13 @@ class CpuProbeSpanLinksKernelTest {
       probe.contribute(report);
     }
 
+    // The files' profile has no links; the export's (the whole run here: no period was taken) has.
+    assertTrue(report.profiles().getFirst().profile().samples().stream().allMatch(s -> s.link() == null));
+    assertEquals(report.profiles().getFirst().profile().totalSamples(),
+        report.profilesToExport().getFirst().profile().totalSamples());
     Map<SpanLink, Long> burnerByLink = new HashMap<>();
     long otherLinked = 0;
-    for (StackSample sample : report.profiles().getFirst().profile().samples()) {
+    for (StackSample sample : report.profilesToExport().getFirst().profile().samples()) {
       if (sample.tid() == phases.tid) {
         burnerByLink.merge(sample.link() == null ? new SpanLink(0, 0, 0) : sample.link(), sample.count(), Long::sum);
       } else if (sample.link() != null) {
