@@ -32,7 +32,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Issue 7's profiles test: the agent as the OpenTelemetry Java agent's extension in an HTTP
  * service whose {@code /cpu} burns 200 ms of CPU in {@code burnCpu}, exporting traces and
  * profiles to one OTLP receiver. The CPU profile's samples hold burnCpu, and those samples link
- * to the {@code /cpu} server spans the receiver got as traces, each span about its 200 ms.
+ * to the {@code /cpu} server spans the receiver got as traces, as many as the spans' own on-CPU
+ * time (their {@code jvm_ebpf.cpu.on_ns}) makes at 100 samples a second.
  */
 @ExtendWith(RequiresBpf.class)
 class OtelProfilesIT {
@@ -70,12 +71,15 @@ class OtelProfilesIT {
       Map<ByteString, String> pathBySpanId = new HashMap<>();
       Map<ByteString, ByteString> traceBySpanId = new HashMap<>();
       List<ByteString> measuredCpuSpans = new java.util.ArrayList<>(); // not the warm-up's
+      long measuredOnCpuNs = 0; // the kernel's exact account, from the spans' own attributes
       for (Span span : serverSpans(receiver)) {
         String path = attribute(span.getAttributesList(), "url.path");
         pathBySpanId.put(span.getSpanId(), path);
         traceBySpanId.put(span.getSpanId(), span.getTraceId());
         if (path.equals("/cpu") && attribute(span.getAttributesList(), "url.query") == null) {
           measuredCpuSpans.add(span.getSpanId());
+          measuredOnCpuNs += span.getAttributesList().stream().filter(kv -> kv.getKey().equals("jvm_ebpf.cpu.on_ns"))
+              .findFirst().orElseThrow().getValue().getIntValue();
         }
       }
       ExportProfilesServiceRequest request = receiver.profiles().getFirst();
@@ -108,15 +112,21 @@ class OtelProfilesIT {
         }
       }
       List<Long> perCpuSpan = measuredCpuSpans.stream().map(id -> samplesPerSpan.getOrDefault(id, 0L)).sorted().toList();
+      long measuredLinked = perCpuSpan.stream().mapToLong(Long::longValue).sum();
+      double expected = measuredOnCpuNs / 10_000_000.0; // one sample per 10 ms on CPU
       System.out.printf("%d samples hold burnCpu, %d of them linked to /cpu spans; linked samples by path %s;"
-          + " per /cpu span %s%n", burning, burningLinkedToCpu, linkedByPath, perCpuSpan);
+          + " per /cpu span %s, %d in all for %.1f expected from the spans' on-CPU time%n", burning,
+          burningLinkedToCpu, linkedByPath, perCpuSpan, measuredLinked, expected);
       // 6 requests of 200 ms of CPU at 100 samples a second.
       assertTrue(burning >= (REQUESTS + 1) * 20 * 0.8, burning + " samples hold " + BURN);
       assertTrue(burningLinkedToCpu >= burning * 0.9, burningLinkedToCpu + " of " + burning + " burnCpu samples link to /cpu spans");
       assertEquals(REQUESTS, perCpuSpan.size());
-      for (long n : perCpuSpan) {
-        assertTrue(n >= 20 * 0.7 && n <= 20 * 1.3, "a /cpu span of 200 ms of CPU has " + n + " samples: " + perCpuSpan);
-      }
+      // A span's 200 ms on CPU come in slices between other threads' on a busy machine, which a
+      // 10 ms sampler hits 20 times give or take a few: each span is checked loosely, their sum
+      // against the kernel's exact on-CPU time of the spans.
+      assertTrue(perCpuSpan.getFirst() >= 5, "a /cpu span of 200 ms of CPU with few samples: " + perCpuSpan);
+      assertTrue(Math.abs(measuredLinked - expected) <= expected * 0.25,
+          measuredLinked + " samples linked to the /cpu spans for " + expected + " expected");
       assertTrue(linkedByPath.getOrDefault("/sleep", 0L) <= REQUESTS, "/sleep spans' samples: " + linkedByPath);
     }
   }
