@@ -90,6 +90,32 @@ class OtelExtensionIT {
   }
 
   /**
+   * Loaded as the extension into a JVM too old for the core, or with a bad option: one line
+   * says why, the OpenTelemetry agent and the application run on.
+   */
+  @Test
+  void anOldJavaOrABadOptionIsOneLineAndTheApplicationRuns() throws Exception {
+    Jdks.Java old = Jdks.find(8, 22).orElse(null);
+    if (old == null) {
+      MachineAssumptions.skip("no Java before 22 in /usr/lib/jvm or on PATH");
+    }
+    String[] quiet = {"-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none"};
+    AgentRun.Result onOld = AgentRun.writer(100).asOpenTelemetryExtension().java(old.binary()).jvmFlags(quiet).run();
+    AgentRun.Result badOption = AgentRun.writer(100).asOpenTelemetryExtension().agentOptions("cpu=bogus").jvmFlags(quiet).run();
+    for (AgentRun.Result run : List.of(onOld, badOption)) {
+      assertEquals(0, run.exitCode(), run.runDir().toString());
+      assertTrue(run.stdout().contains(AgentRun.writerLine(100)), run.stdout().toString());
+      List<String> ours = run.stderr().stream().filter(line -> line.startsWith("[jvm-ebpf]")).toList();
+      assertEquals(1, ours.size(), run.stderr().toString());
+      assertTrue(run.stderr().stream().noneMatch(line -> line.contains("Exception")), run.stderr().toString());
+    }
+    assertTrue(onOld.stderr().contains("[jvm-ebpf] off: this JVM is Java " + old.feature()
+        + "; jvm-ebpf needs Java 22+ (its FFM API); run the application on JDK 22 or newer"), onOld.stderr().toString());
+    assertTrue(badOption.stderr().contains("[jvm-ebpf] off: bad options: cpu=bogus is not one of on, off"),
+        badOption.stderr().toString());
+  }
+
+  /**
    * On and off CPU together are the thread's whole time in the span: its duration, less the
    * instrumentation's own work before our start hook and after our end hook.
    */
