@@ -5,6 +5,7 @@ import io.jvmebpf.agent.control.ControlRequest;
 import io.jvmebpf.agent.control.Controller;
 import io.jvmebpf.agent.control.SessionStart;
 import io.jvmebpf.agent.config.OptionsParser;
+import io.jvmebpf.agent.config.OtelEnvironment;
 import io.jvmebpf.agent.log.AgentLog;
 import io.jvmebpf.agent.overhead.SelfOverhead;
 import io.jvmebpf.agent.probe.FeatureStatus;
@@ -100,12 +101,15 @@ public final class AgentCore {
     AgentLog log = AgentLog.forRawOptions(options);
     try {
       SyscallTable syscalls = SyscallTable.forThisMachine();
-      OptionsParser.Result parsed = new OptionsParser(name -> SyscallProbe.canTrace(syscalls, name)).parse(options);
+      List<String> environmentProblems = new ArrayList<>();
+      OptionsParser.Result parsed = new OptionsParser(name -> SyscallProbe.canTrace(syscalls, name))
+          .parse(options, OtelEnvironment.read(environmentProblems::add));
       if (parsed instanceof OptionsParser.Invalid invalid) {
         return notStarted(log, "off: bad options: " + String.join("; ", invalid.errors()));
       }
       AgentOptions agentOptions = ((OptionsParser.Valid) parsed).options();
       log = new AgentLog(agentOptions.log(), agentOptions.debug());
+      environmentProblems.forEach(log::info);
       String unavailable = problems.isEmpty() ? NativeAccess.enableForThisModule() : String.join("; ", problems);
       AgentSession session =
           AgentSession.start(agentOptions, log, syscalls, unavailable, startedNanos, rssAtStart, attached);

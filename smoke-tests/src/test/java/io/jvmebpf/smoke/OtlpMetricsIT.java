@@ -1,0 +1,151 @@
+package io.jvmebpf.smoke;
+
+import static io.jvmebpf.smoke.SmokeAssertions.assertOnlyAgentLines;
+import static io.jvmebpf.smoke.SmokeAssertions.assertReportLine;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jvmebpf.bpf.testing.RequiresBpf;
+import io.jvmebpf.smoke.otlp.MetricPoints;
+import io.jvmebpf.smoke.otlp.OtlpReceiver;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The agent alone ({@code -javaagent:}) exporting metrics to a real OTLP/HTTP receiver, configured
+ * the OpenTelemetry way (OTEL_* variables) or with its own {@code otlp=} option: a thread named
+ * {@code writer-17} makes exactly 5,000 writes, which the last export of {@code
+ * jvm_ebpf.syscall.count} for {@code thread.name=writer-N} states exactly. Without an endpoint, no
+ * request and no connection.
+ */
+@ExtendWith(RequiresBpf.class)
+class OtlpMetricsIT {
+  private static final int WRITES = 5_000;
+  private static final Map<String, String> WRITER_WRITES = Map.of("thread.name", "writer-N", "jvm_ebpf.syscall", "write");
+
+  private static AgentRun writer() {
+    return AgentRun.of("io.jvmebpf.workloads.NamedWriterWorkload", Integer.toString(WRITES), "writer-17", "2500");
+  }
+
+  @Test
+  void exportsTheExactWritesOfANamedThreadWithTheProcessFigures() throws Exception {
+    try (OtlpReceiver otlp = OtlpReceiver.start()) {
+      AgentRun.Result run = writer()
+          .env("OTEL_EXPORTER_OTLP_ENDPOINT", otlp.endpoint())
+          .env("OTEL_METRIC_EXPORT_INTERVAL", "1000")
+          .env("OTEL_SERVICE_NAME", "otlp-metrics-it")
+          .env("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment.name=test,team=a%20b")
+          .run();
+      assertEquals(0, run.exitCode(), run.describe());
+      assertTrue(run.stdout().contains("writer-17 made " + WRITES + " writes"), run.describe());
+      assertReportLine(run);
+      assertOnlyAgentLines(run);
+      assertTrue(otlp.rejected().isEmpty(), otlp.rejected().toString());
+
+      MetricPoints points = MetricPoints.of(otlp.metrics());
+      List<MetricPoints.Point> writes = points.named("jvm_ebpf.syscall.count", WRITER_WRITES);
+      assertEquals(WRITES, points.last("jvm_ebpf.syscall.count", WRITER_WRITES), 0, "writer-N writes in "
+          + writes + "\nreceived: " + otlp.metricNames() + "\n" + run.describe());
+      // Periodic exports while the JVM ran, and the last one at its end: counters never above N.
+      assertTrue(writes.size() >= 2, "exports with writer-N's writes: " + writes.size());
+      writes.forEach(p -> assertTrue(p.value() <= WRITES && p.monotonic(), p.toString()));
+      assertEquals("{call}", writes.get(0).unit());
+      assertTrue(points.named("jvm_ebpf.syscall.count", Map.of("thread.name", "writer-17")).isEmpty(),
+          "thread names are normalised");
+
+      Map<String, String> resource = writes.get(0).resource();
+      assertEquals("otlp-metrics-it", resource.get("service.name"), resource.toString());
+      assertEquals("test", resource.get("deployment.environment.name"), resource.toString());
+      assertEquals("a b", resource.get("team"), resource.toString());
+      assertEquals(Long.toString(run.pid()), resource.get("process.pid"), resource.toString());
+      assertTrue(resource.containsKey("host.name") && resource.containsKey("process.runtime.version"), resource.toString());
+
+      assertTrue(points.last("process.cpu.time", Map.of("cpu.mode", "user")) > 0, points.named("process.cpu.time").toString());
+      assertTrue(points.last("process.cpu.time", Map.of("cpu.mode", "system")) >= 0);
+      assertTrue(points.last("process.paging.faults", Map.of("process.paging.fault_type", "minor")) > 0);
+      assertTrue(points.last("process.thread.count", Map.of()) > 5);
+      assertTrue(points.last("process.memory.usage", Map.of()) > 10_000_000);
+      assertTrue(points.last("jvm_ebpf.cpu.time", Map.of("thread.name", "writer-N")) > 0,
+          points.named("jvm_ebpf.cpu.time").toString());
+      assertTrue(points.last("process.network.io", Map.of("network.io.direction", "transmit")) > 0,
+          "the export's own requests are the process's network traffic: " + points.named("process.network.io"));
+
+      // The agent's own export shows in its report: a connection to the receiver from its thread.
+      // The test below holds that there is none without an endpoint.
+      List<JsonNode> toReceiver = connectionsTo(run, otlp.port());
+      assertFalse(toReceiver.isEmpty(), "no connection to the receiver in the report");
+      toReceiver.forEach(c -> assertTrue(c.toString().contains("jvm-ebpf-otlp"), c.toString()));
+    }
+  }
+
+  @Test
+  void withoutAnEndpointNothingIsSentAndNoConnectionMade() throws Exception {
+    try (OtlpReceiver otlp = OtlpReceiver.start()) {
+      AgentRun.Result run = writer().env("OTEL_SERVICE_NAME", "not-exporting").run();
+      assertEquals(0, run.exitCode(), run.describe());
+      assertReportLine(run);
+      assertOnlyAgentLines(run);
+      assertEquals(0, otlp.requests());
+      assertTrue(connectionsTo(run, otlp.port()).isEmpty());
+      assertTrue(agentConnections(run).isEmpty(), agentConnections(run).toString());
+      assertFalse(run.summary().threads().stream().anyMatch(t -> t.path("name").asText().startsWith("jvm-ebpf-otlp")));
+    }
+  }
+
+  @Test
+  void theOptionWinsOverTheEnvironment() throws Exception {
+    try (OtlpReceiver env = OtlpReceiver.start(); OtlpReceiver option = OtlpReceiver.start()) {
+      AgentRun.Result off = writer().env("OTEL_EXPORTER_OTLP_ENDPOINT", env.endpoint()).agentOptions("otlp=off").run();
+      assertEquals(0, off.exitCode(), off.describe());
+      assertEquals(0, env.requests());
+
+      AgentRun.Result elsewhere = writer().env("OTEL_EXPORTER_OTLP_ENDPOINT", env.endpoint())
+          .agentOptions("otlp=" + option.endpoint() + ",otlp.threads=raw").run();
+      assertEquals(0, elsewhere.exitCode(), elsewhere.describe());
+      assertEquals(0, env.requests());
+      MetricPoints points = MetricPoints.of(option.metrics());
+      assertEquals(WRITES, points.last("jvm_ebpf.syscall.count", Map.of("thread.name", "writer-17", "jvm_ebpf.syscall", "write")),
+          0, option.metricNames().toString());
+    }
+  }
+
+  @Test
+  void anUnreachableCollectorIsOneLineAndTheApplicationRunsOn() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    AgentRun.Result run = writer()
+        .env("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + closedPort)
+        .env("OTEL_METRIC_EXPORT_INTERVAL", "1000")
+        .run();
+    assertEquals(0, run.exitCode(), run.describe());
+    assertTrue(run.stdout().contains("writer-17 made " + WRITES + " writes"), run.describe());
+    assertReportLine(run);
+    assertOnlyAgentLines(run);
+    List<String> failures = run.stderr().stream().filter(l -> l.contains("OTLP export")).toList();
+    assertEquals(1, failures.size(), run.describe());
+    assertTrue(failures.get(0).contains("127.0.0.1:" + closedPort), failures.get(0));
+  }
+
+  static List<JsonNode> connectionsTo(AgentRun.Result run, int port) throws Exception {
+    return connections(run).stream().filter(c -> c.at("/remote/port").asInt() == port).toList();
+  }
+
+  private static List<JsonNode> agentConnections(AgentRun.Result run) throws Exception {
+    return connections(run).stream().filter(c -> c.toString().contains("jvm-ebpf-")).toList();
+  }
+
+  private static List<JsonNode> connections(AgentRun.Result run) throws Exception {
+    JsonNode all = run.summary().root().path("connections");
+    return new ArrayList<>(StreamSupport.stream(all.spliterator(), false).toList());
+  }
+
+}
