@@ -58,6 +58,9 @@ public final class AgentCore {
       parts.add("native access granted to jvm-ebpf's own module only; --illegal-native-access=deny"
           + " still holds for the application");
     }
+    if (session.exportsTo() != null) {
+      parts.add("metrics to " + session.exportsTo() + " every " + options.otel().interval().toSeconds() + " s");
+    }
     return AgentSession.version() + " " + String.join("; ", parts)
         + "; report at exit in " + options.out().toAbsolutePath();
   }

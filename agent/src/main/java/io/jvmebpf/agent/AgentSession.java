@@ -214,6 +214,11 @@ public final class AgentSession {
     }
   }
 
+  /** Where metrics are exported (OTLP/HTTP), or null when they are not. */
+  public String exportsTo() {
+    return otlp == null ? null : otlp.endpoint();
+  }
+
   public Probes probes() {
     return probes;
   }

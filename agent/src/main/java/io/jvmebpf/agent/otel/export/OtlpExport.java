@@ -34,11 +34,13 @@ public final class OtlpExport implements AutoCloseable {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
   private static final String SCOPE = "io.jvmebpf";
 
+  private final String endpoint;
   private final SdkMeterProvider provider;
   private final List<ExecutorService> threads;
   private final AgentLog log;
 
-  private OtlpExport(SdkMeterProvider provider, List<ExecutorService> threads, AgentLog log) {
+  private OtlpExport(String endpoint, SdkMeterProvider provider, List<ExecutorService> threads, AgentLog log) {
+    this.endpoint = endpoint;
     this.provider = provider;
     this.threads = threads;
     this.log = log;
@@ -93,7 +95,7 @@ public final class OtlpExport implements AutoCloseable {
       KernelMetrics.register(provider.meterBuilder(SCOPE).setInstrumentationVersion(version()).build(), probes,
           threads, otel.threads());
       log.debug("OTLP export to " + endpoint + " every " + otel.interval().toSeconds() + " s");
-      return new OtlpExport(provider, List.of(collector, sender, http), log);
+      return new OtlpExport(endpoint, provider, List.of(collector, sender, http), log);
     } catch (RuntimeException | LinkageError e) {
       collector.shutdownNow();
       sender.shutdownNow();
@@ -101,6 +103,11 @@ public final class OtlpExport implements AutoCloseable {
       log.info("OTLP export off: it could not start (" + e + "); the application runs on");
       return null;
     }
+  }
+
+  /** The URL metrics are sent to. */
+  public String endpoint() {
+    return endpoint;
   }
 
   /** {@code ENDPOINT/v1/metrics}, as the SDK builds it from {@code OTEL_EXPORTER_OTLP_ENDPOINT}. */
