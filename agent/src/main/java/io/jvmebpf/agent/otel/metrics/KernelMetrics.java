@@ -139,7 +139,13 @@ public final class KernelMetrics {
     }, process, perThread);
   }
 
+  /** Allocator calls with {@code nativemem=on}, page faults with {@code faults=on}: zeros otherwise. */
   private void nativeMemory(Meter meter, MemoryProbe probe) {
+    boolean allocator = probe.options().nativeOn();
+    boolean pageFaults = probe.options().faults();
+    if (!allocator && !pageFaults) {
+      return;
+    }
     ObservableLongMeasurement bytes = meter.counterBuilder("jvm_ebpf.native_memory.allocated").setUnit("By")
         .setDescription("Bytes asked of the C allocator (malloc, calloc, realloc...), by thread.").buildObserver();
     ObservableLongMeasurement calls = meter.counterBuilder("jvm_ebpf.native_memory.allocations").setUnit("{call}")
@@ -149,7 +155,7 @@ public final class KernelMetrics {
     ObservableLongMeasurement mapped = meter.counterBuilder("jvm_ebpf.native_memory.mapped").setUnit("By")
         .setDescription("Bytes asked of mmap, by thread.").buildObserver();
     ObservableLongMeasurement faults = meter.counterBuilder("jvm_ebpf.paging.faults").setUnit("{fault}")
-        .setDescription("User-mode page faults traced (faults=on), by thread.").buildObserver();
+        .setDescription("User-mode page faults traced, by thread.").buildObserver();
     meter.batchCallback(() -> {
       Map<Attributes, long[]> sums = new HashMap<>();
       probe.perThread().forEach((tid, c) -> {
@@ -161,11 +167,15 @@ public final class KernelMetrics {
         sum[4] += c.faults();
       });
       sums.forEach((attributes, sum) -> {
-        bytes.record(sum[0], attributes);
-        calls.record(sum[1], attributes);
-        frees.record(sum[2], attributes);
-        mapped.record(sum[3], attributes);
-        faults.record(sum[4], attributes);
+        if (allocator) {
+          bytes.record(sum[0], attributes);
+          calls.record(sum[1], attributes);
+          frees.record(sum[2], attributes);
+          mapped.record(sum[3], attributes);
+        }
+        if (pageFaults) {
+          faults.record(sum[4], attributes);
+        }
       });
     }, bytes, calls, frees, mapped, faults);
   }

@@ -60,6 +60,11 @@ public final class MemoryProbe extends BpfProbe {
     return "memory";
   }
 
+  /** What it traces: allocator calls with {@code nativemem=on}, page faults with {@code faults=on}. */
+  public MemoryOptions options() {
+    return options;
+  }
+
   @Override
   public String note() {
     if (!options.nativeOn()) {
