@@ -42,14 +42,21 @@ class OtlpMetricsIT {
           .env("OTEL_METRIC_EXPORT_INTERVAL", "1000")
           .env("OTEL_SERVICE_NAME", "otlp-metrics-it")
           .env("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment.name=test,team=a%20b")
+          .env("OTEL_EXPORTER_OTLP_HEADERS", "x-api-key=secret%3D1")
           .run();
       assertEquals(0, run.exitCode(), run.describe());
       assertTrue(run.stdout().contains("writer-17 made " + WRITES + " writes"), run.describe());
       assertReportLine(run);
       assertOnlyAgentLines(run);
       assertTrue(otlp.rejected().isEmpty(), otlp.rejected().toString());
+      assertTrue(otlp.headerLines().stream().allMatch(h -> h.contains("X-api-key=[secret=1]")), otlp.headerLines().toString());
+      assertTrue(otlp.headerLines().stream().allMatch(h -> h.contains("Content-encoding=[gzip]")), otlp.headerLines().toString());
 
       MetricPoints points = MetricPoints.of(otlp.metrics());
+      System.out.println("OtlpMetricsIT thread.name values: " + points.points().stream()
+          .map(p -> p.attribute("thread.name")).filter(java.util.Objects::nonNull).distinct().sorted().toList());
+      System.out.println("OtlpMetricsIT metrics: " + points.points().stream().map(MetricPoints.Point::metric)
+          .distinct().sorted().toList() + ", " + otlp.metrics().size() + " requests");
       List<MetricPoints.Point> writes = points.named("jvm_ebpf.syscall.count", WRITER_WRITES);
       assertEquals(WRITES, points.last("jvm_ebpf.syscall.count", WRITER_WRITES), 0, "writer-N writes in "
           + writes + "\nreceived: " + otlp.metricNames() + "\n" + run.describe());

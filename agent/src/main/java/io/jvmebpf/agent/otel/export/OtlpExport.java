@@ -36,12 +36,15 @@ public final class OtlpExport implements AutoCloseable {
 
   private final String endpoint;
   private final SdkMeterProvider provider;
+  private final KernelMetrics metrics;
   private final List<ExecutorService> threads;
   private final AgentLog log;
 
-  private OtlpExport(String endpoint, SdkMeterProvider provider, List<ExecutorService> threads, AgentLog log) {
+  private OtlpExport(String endpoint, SdkMeterProvider provider, KernelMetrics metrics, List<ExecutorService> threads,
+      AgentLog log) {
     this.endpoint = endpoint;
     this.provider = provider;
+    this.metrics = metrics;
     this.threads = threads;
     this.log = log;
   }
@@ -92,10 +95,10 @@ public final class OtlpExport implements AutoCloseable {
           .setResource(ExportResource.of(otel))
           .registerMetricReader(reader)
           .build();
-      KernelMetrics.register(provider.meterBuilder(SCOPE).setInstrumentationVersion(version()).build(), probes,
-          threads, otel.threads());
+      KernelMetrics metrics = KernelMetrics.register(
+          provider.meterBuilder(SCOPE).setInstrumentationVersion(version()).build(), probes, threads, otel.threads());
       log.debug("OTLP export to " + endpoint + " every " + otel.interval().toSeconds() + " s");
-      return new OtlpExport(endpoint, provider, List.of(collector, sender, http), log);
+      return new OtlpExport(endpoint, provider, metrics, List.of(collector, sender, http), log);
     } catch (RuntimeException | LinkageError e) {
       collector.shutdownNow();
       sender.shutdownNow();
@@ -129,6 +132,7 @@ public final class OtlpExport implements AutoCloseable {
   @Override
   public void close() {
     try {
+      metrics.lastRound();
       provider.shutdown().join(TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
     } catch (RuntimeException | LinkageError e) {
       log.debug("OTLP export: the last export failed: " + e);

@@ -6,6 +6,7 @@ import io.jvmebpf.agent.probe.memory.MemoryProbe;
 import io.jvmebpf.agent.probe.net.NetworkProbe;
 import io.jvmebpf.agent.probe.offcpu.OffCpuProbe;
 import io.jvmebpf.agent.probe.syscalls.SyscallProbe;
+import io.jvmebpf.agent.threads.ThreadIdentity;
 import io.jvmebpf.agent.threads.ThreadRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -27,17 +28,30 @@ public final class KernelMetrics {
   static final AttributeKey<String> SYSCALL = AttributeKey.stringKey("jvm_ebpf.syscall");
   static final AttributeKey<String> DIRECTION = AttributeKey.stringKey("network.io.direction");
   private static final double NS_PER_S = 1e9;
+  /**
+   * How long a thread the JVM has not named yet is left out: JFR announces a new Java thread about
+   * a second after it starts, and until then only the kernel's name, cut to 15 characters, is
+   * known. Exported under it, the thread would have two series, the first one ending.
+   */
+  private static final long UNNAMED_GRACE_NS = 3_000_000_000L;
+  /** A thread left out of this collection, counted in a later one: an instance, compared by identity. */
+  private static final String LATER = new String("later");
 
   private final ThreadRegistry registry;
   private final ThreadNames names;
+  private final Map<Integer, Long> unnamedSince = new HashMap<>(); // guarded by this
+  private volatile boolean lastRound;
 
   private KernelMetrics(ThreadRegistry registry, ThreadNaming naming) {
     this.registry = registry;
     this.names = new ThreadNames(naming);
   }
 
-  /** Registers the process's metrics and those of every running probe on {@code meter}. */
-  public static void register(Meter meter, Probes probes, ThreadRegistry registry, ThreadNaming naming) {
+  /**
+   * Registers the process's metrics and those of every running probe on {@code meter}; the
+   * returned value is told of the last collection ({@link #lastRound()}).
+   */
+  public static KernelMetrics register(Meter meter, Probes probes, ThreadRegistry registry, ThreadNaming naming) {
     ProcessMetrics.register(meter);
     KernelMetrics metrics = new KernelMetrics(registry, naming);
     SyscallProbe syscalls = probes.running(SyscallProbe.class);
@@ -56,6 +70,12 @@ public final class KernelMetrics {
     if (memory != null) {
       metrics.nativeMemory(meter, memory);
     }
+    return metrics;
+  }
+
+  /** The next collection is the last: threads the JVM has not named go under their kernel names. */
+  public void lastRound() {
+    lastRound = true;
   }
 
   private void syscalls(Meter meter, SyscallProbe probe) {
@@ -69,6 +89,9 @@ public final class KernelMetrics {
       Map<Attributes, long[]> sums = new HashMap<>();
       probe.perThread().forEach((tid, calls) -> {
         String thread = thread(tid);
+        if (thread == LATER) {
+          return;
+        }
         for (var call : calls) {
           long[] sum = sums.computeIfAbsent(attributes(thread, SYSCALL, call.name()), a -> new long[3]);
           sum[0] += call.count();
@@ -97,7 +120,11 @@ public final class KernelMetrics {
     meter.batchCallback(() -> {
       Map<Attributes, double[]> sums = new HashMap<>();
       probe.perThread().forEach((tid, time) -> {
-        double[] sum = sums.computeIfAbsent(threadOnly(thread(tid)), a -> new double[3]);
+        String thread = thread(tid);
+        if (thread == LATER) {
+          return;
+        }
+        double[] sum = sums.computeIfAbsent(threadOnly(thread), a -> new double[3]);
         sum[0] += time.onCpuNs() / NS_PER_S;
         sum[1] += time.runQueueNs() / NS_PER_S;
         sum[2] += time.offCpuNs() / NS_PER_S;
@@ -122,11 +149,14 @@ public final class KernelMetrics {
       long[] total = new long[2];
       Map<String, long[]> sums = new HashMap<>();
       probe.perThread().forEach((tid, net) -> {
-        long[] sum = sums.computeIfAbsent(thread(tid), t -> new long[2]);
-        sum[0] += net.bytesSent();
-        sum[1] += net.bytesReceived();
         total[0] += net.bytesSent();
         total[1] += net.bytesReceived();
+        String thread = thread(tid);
+        if (thread != LATER) {
+          long[] sum = sums.computeIfAbsent(thread, t -> new long[2]);
+          sum[0] += net.bytesSent();
+          sum[1] += net.bytesReceived();
+        }
       });
       process.record(total[0], transmit);
       process.record(total[1], receive);
@@ -159,7 +189,11 @@ public final class KernelMetrics {
     meter.batchCallback(() -> {
       Map<Attributes, long[]> sums = new HashMap<>();
       probe.perThread().forEach((tid, c) -> {
-        long[] sum = sums.computeIfAbsent(threadOnly(thread(tid)), a -> new long[5]);
+        String thread = thread(tid);
+        if (thread == LATER) {
+          return;
+        }
+        long[] sum = sums.computeIfAbsent(threadOnly(thread), a -> new long[5]);
         sum[0] += c.mallocBytes();
         sum[1] += c.mallocCalls();
         sum[2] += c.freeCalls();
@@ -180,10 +214,28 @@ public final class KernelMetrics {
     }, bytes, calls, frees, mapped, faults);
   }
 
-  /** The thread's attribute value, or null when metrics carry none ({@code otlp.threads=off}). */
-  private String thread(int tid) {
-    return names.perThread() ? names.of(registry.identify(tid).name()) : null;
+  /**
+   * The thread's attribute value; null when metrics carry none ({@code otlp.threads=off}); {@link
+   * #LATER} for a thread the JVM may not have named yet (see {@link #UNNAMED_GRACE_NS}).
+   */
+  private synchronized String thread(int tid) {
+    if (!names.perThread()) {
+      return null;
+    }
+    ThreadIdentity identity = registry.identify(tid);
+    if (identity.source() != ThreadIdentity.Source.JVM && !lastRound) {
+      long now = System.nanoTime();
+      if (unnamedSince.size() > 65_536) {
+        unnamedSince.clear(); // tids of threads long gone: they come back once each at worst
+      }
+      long since = unnamedSince.computeIfAbsent(tid, t -> now);
+      if (now - since < UNNAMED_GRACE_NS) {
+        return LATER;
+      }
+    }
+    return names.of(identity.name());
   }
+
 
   private static Attributes threadOnly(String thread) {
     return thread == null ? Attributes.empty() : Attributes.of(THREAD, thread);
