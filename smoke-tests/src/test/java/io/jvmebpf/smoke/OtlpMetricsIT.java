@@ -114,12 +114,17 @@ class OtlpMetricsIT {
       assertEquals(0, env.requests());
 
       AgentRun.Result elsewhere = writer().env("OTEL_EXPORTER_OTLP_ENDPOINT", env.endpoint())
-          .agentOptions("otlp=" + option.endpoint() + ",otlp.threads=raw").run();
+          .agentOptions("otlp=" + option.endpoint() + ",otlp.threads=raw,offcpu=off").run();
       assertEquals(0, elsewhere.exitCode(), elsewhere.describe());
       assertEquals(0, env.requests());
       MetricPoints points = MetricPoints.of(option.metrics());
       assertEquals(WRITES, points.last("jvm_ebpf.syscall.count", Map.of("thread.name", "writer-17", "jvm_ebpf.syscall", "write")),
           0, option.metricNames().toString());
+      // Without offcpu, CPU is the profile's samples: the JVM's start alone takes hundreds.
+      assertTrue(points.named("jvm_ebpf.cpu.time").isEmpty());
+      double samples = points.named("jvm_ebpf.cpu.samples").stream().filter(p -> p.request() == option.metrics().size() - 1)
+          .mapToDouble(MetricPoints.Point::value).sum();
+      assertTrue(samples > 10, "samples in the last export: " + samples + ", " + points.named("jvm_ebpf.cpu.samples"));
     }
   }
 

@@ -2,6 +2,7 @@ package io.jvmebpf.agent.otel.metrics;
 
 import io.jvmebpf.agent.config.OtelOptions.ThreadNaming;
 import io.jvmebpf.agent.probe.Probes;
+import io.jvmebpf.agent.probe.cpu.CpuProbe;
 import io.jvmebpf.agent.probe.memory.MemoryProbe;
 import io.jvmebpf.agent.probe.net.NetworkProbe;
 import io.jvmebpf.agent.probe.offcpu.OffCpuProbe;
@@ -59,8 +60,11 @@ public final class KernelMetrics {
       metrics.syscalls(meter, syscalls);
     }
     OffCpuProbe offCpu = probes.running(OffCpuProbe.class);
+    CpuProbe cpu = probes.running(CpuProbe.class);
     if (offCpu != null) {
       metrics.scheduler(meter, offCpu);
+    } else if (cpu != null) {
+      metrics.cpuSamples(meter, cpu);
     }
     NetworkProbe net = probes.running(NetworkProbe.class);
     if (net != null) {
@@ -136,6 +140,23 @@ public final class KernelMetrics {
       });
       probe.blockedBySyscall().forEach((syscall, ns) -> blocked.record(ns / NS_PER_S, Attributes.of(SYSCALL, syscall)));
     }, onCpu, runQueue, offCpu, blocked);
+  }
+
+  /** Without the scheduler's exact times ({@code offcpu=off}): the CPU profile's samples. */
+  private void cpuSamples(Meter meter, CpuProbe probe) {
+    ObservableLongMeasurement samples = meter.counterBuilder("jvm_ebpf.cpu.samples").setUnit("{sample}")
+        .setDescription("CPU profile samples, by thread: each stands for " + probe.sampleWeightNs()
+            + " ns on a CPU (without offcpu, which measures jvm_ebpf.cpu.time exactly).").buildObserver();
+    meter.batchCallback(() -> {
+      Map<Attributes, long[]> sums = new HashMap<>();
+      probe.samplesPerThread().forEach((tid, count) -> {
+        String thread = thread(tid);
+        if (thread != LATER) {
+          sums.computeIfAbsent(threadOnly(thread), a -> new long[1])[0] += count;
+        }
+      });
+      sums.forEach((attributes, sum) -> samples.record(sum[0], attributes));
+    }, samples);
   }
 
   private void network(Meter meter, NetworkProbe probe) {
