@@ -128,6 +128,41 @@ class OtlpMetricsIT {
     }
   }
 
+  /**
+   * {@code mallocer} mallocs 64 KiB 1,000 times and frees half (see NativeMemoryWorkload); every
+   * block followed ({@code nativemem.sample=0}). The last export, made after the report, holds the
+   * report's own figures for it.
+   */
+  @Test
+  void nativeMemoryAndPageFaultsAsTheReportHasThem() throws Exception {
+    long block = 65_536;
+    try (OtlpReceiver otlp = OtlpReceiver.start()) {
+      AgentRun.Result run = AgentRun.of("io.jvmebpf.workloads.NativeMemoryWorkload")
+          .jvmFlags("-Xmx64m", "--enable-native-access=ALL-UNNAMED")
+          .agentOptions("nativemem=on,nativemem.sample=0,otlp=" + otlp.endpoint())
+          .run();
+      assertEquals(0, run.exitCode(), run.describe());
+      assertOnlyAgentLines(run);
+      JsonNode mallocer = run.summary().onlyThread("mallocer").get("nativeMemory");
+      MetricPoints points = MetricPoints.of(otlp.metrics());
+      Map<String, String> thread = Map.of("thread.name", "mallocer");
+      String figures = "report " + mallocer + ", exported " + points.points().stream()
+          .filter(p -> "mallocer".equals(p.attribute("thread.name")) && p.metric().startsWith("jvm_ebpf.native")).toList();
+      System.out.println("OtlpMetricsIT native memory: " + figures);
+      assertEquals(mallocer.get("mallocCalls").asLong(), points.last("jvm_ebpf.native_memory.allocations", thread), 0, figures);
+      assertEquals(mallocer.get("mallocBytes").asLong(), points.last("jvm_ebpf.native_memory.allocated", thread), 0, figures);
+      assertEquals(mallocer.get("freeCalls").asLong(), points.last("jvm_ebpf.native_memory.frees", thread), 0, figures);
+      // The JVM's own small blocks allocated on that thread may be freed between the report and
+      // the last export (one run: 8,436 of 32,808,592 bytes); the workload's 500 blocks stay.
+      assertEquals(mallocer.get("outstandingBytes").asLong(), points.last("jvm_ebpf.native_memory.outstanding", thread),
+          block / 2, figures);
+      assertTrue(points.last("jvm_ebpf.native_memory.outstanding", thread) >= 500 * block, figures);
+      assertTrue(points.last("jvm_ebpf.native_memory.allocations", thread) >= 1000, figures);
+      assertTrue(points.last("jvm_ebpf.paging.faults", Map.of("thread.name", "toucher")) >= 16_384,
+          points.named("jvm_ebpf.paging.faults").toString());
+    }
+  }
+
   @Test
   void anUnreachableCollectorIsOneLineAndTheApplicationRunsOn() throws Exception {
     int closedPort;

@@ -207,6 +207,9 @@ public final class KernelMetrics {
         .setDescription("Bytes asked of mmap, by thread.").buildObserver();
     ObservableLongMeasurement faults = meter.counterBuilder("jvm_ebpf.paging.faults").setUnit("{fault}")
         .setDescription("User-mode page faults traced, by thread.").buildObserver();
+    ObservableLongMeasurement outstanding = meter.upDownCounterBuilder("jvm_ebpf.native_memory.outstanding")
+        .setUnit("By").setDescription("Bytes allocated and not freed yet, by the thread that allocated them"
+            + " (sampled blocks weighed by the bytes they stand for; exact with nativemem.sample=0).").buildObserver();
     meter.batchCallback(() -> {
       Map<Attributes, long[]> sums = new HashMap<>();
       probe.perThread().forEach((tid, c) -> {
@@ -232,7 +235,17 @@ public final class KernelMetrics {
           faults.record(sum[4], attributes);
         }
       });
-    }, bytes, calls, frees, mapped, faults);
+      if (allocator) {
+        Map<Attributes, long[]> held = new HashMap<>();
+        probe.outstandingPerThread().forEach((tid, heldBytes) -> {
+          String thread = thread(tid);
+          if (thread != LATER) {
+            held.computeIfAbsent(threadOnly(thread), a -> new long[1])[0] += heldBytes;
+          }
+        });
+        held.forEach((attributes, sum) -> outstanding.record(sum[0], attributes));
+      }
+    }, bytes, calls, frees, mapped, faults, outstanding);
   }
 
   /**

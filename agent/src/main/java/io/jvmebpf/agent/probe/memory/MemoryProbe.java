@@ -202,6 +202,21 @@ public final class MemoryProbe extends BpfProbe {
     return byThread;
   }
 
+  /**
+   * The bytes of allocations not freed yet, by the thread that made them: the followed blocks,
+   * each weighing the bytes it stands for (exact with {@code nativemem.sample=0}), read now with
+   * lookups only. Empty when the probe is not running or {@code nativemem=off}.
+   */
+  public Map<Integer, Long> outstandingPerThread() {
+    BpfObject object = object();
+    Map<Integer, Long> byThread = new HashMap<>();
+    if (object != null && options.nativeOn()) {
+      object.map("allocations").forEach((key, value) -> byThread.merge(
+          value.get(JAVA_INT, ALLOCATION_TID), value.get(JAVA_LONG, ALLOCATION_WEIGHT), Long::sum));
+    }
+    return byThread;
+  }
+
   @Override
   public void contribute(ReportBuilder report) {
     BpfObject object = object();
