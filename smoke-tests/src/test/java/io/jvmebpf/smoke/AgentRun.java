@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,7 +32,7 @@ final class AgentRun {
   private final List<String> args;
   private final List<String> launcher = new ArrayList<>();
   private final List<String> jvmFlags = new ArrayList<>();
-  private final java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
+  private final Map<String, String> environment = new LinkedHashMap<>();
   private final List<String> classPath = new ArrayList<>();
   private String java = currentJava();
   private String agentOptions = "";
