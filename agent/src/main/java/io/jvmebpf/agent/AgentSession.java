@@ -7,6 +7,7 @@ import io.jvmebpf.agent.jfrevents.KernelEvents;
 import io.jvmebpf.agent.log.AgentLog;
 import io.jvmebpf.agent.memory.JavaHeapRecorder;
 import io.jvmebpf.agent.memory.MemorySampler;
+import io.jvmebpf.agent.otel.export.OtlpExport;
 import io.jvmebpf.agent.overhead.BpfRunTimeSampler;
 import io.jvmebpf.agent.overhead.SelfOverhead;
 import io.jvmebpf.agent.probe.BpfUsage;
@@ -65,6 +66,7 @@ public final class AgentSession {
   private final BpfRunTimeSampler runTimeSampler; // null when off or refused
   private final ProgressFile progress; // null without progress=
   private final MemorySampler memory; // null when /proc could not be read
+  private final OtlpExport otlp; // null without an endpoint, or when it could not start
   private final long startupNs;
   private final long startupCpuNs;
   private final long startupRssBytes;
@@ -79,6 +81,7 @@ public final class AgentSession {
       BpfRunTimeSampler runTimeSampler,
       MemorySampler memory, long startupNs, long startupCpuNs, long startupRssBytes) {
     this.progress = ProgressFile.start(options.progress(), probes::liveCounts, log);
+    this.otlp = options.otel().exports() ? OtlpExport.start(options.otel(), probes, threads, log) : null;
     this.options = options;
     this.log = log;
     this.threads = threads;
@@ -209,6 +212,11 @@ public final class AgentSession {
       log.info("jfr.events off: " + e.getMessage());
       return null;
     }
+  }
+
+  /** Where metrics are exported (OTLP/HTTP), or null when they are not. */
+  public String exportsTo() {
+    return otlp == null ? null : otlp.endpoint();
   }
 
   public Probes probes() {
@@ -357,7 +365,8 @@ public final class AgentSession {
   /** Closes what is still open, each whatever the others did: no thread of the session survives. */
   private void release(JfrEvents jfrOpen, BpfRunTimeSampler samplerOpen) {
     try {
-      closeQuietly(progress); // first: it reads the probes' maps
+      closeQuietly(otlp); // first, with a last export: it reads the probes' maps
+      closeQuietly(progress); // it reads the probes' maps
       // Its periodic hook reads the probes; after the report, so that the intervals the report
       // joined last still became events, and with a last round for a recording that runs on.
       closeQuietly(kernelEvents);
