@@ -8,6 +8,7 @@ import io.jvmebpf.agent.control.ControlRequest;
 import io.jvmebpf.agent.control.Controller;
 import io.jvmebpf.agent.control.SessionStart;
 import io.jvmebpf.agent.config.OptionsParser;
+import io.jvmebpf.agent.config.OtelEnvironment;
 import io.jvmebpf.agent.log.AgentLog;
 import io.jvmebpf.agent.overhead.SelfOverhead;
 import io.jvmebpf.agent.probe.FeatureStatus;
@@ -59,6 +60,9 @@ public final class AgentCore {
     if (!on.isEmpty() && deniesNativeAccess()) {
       parts.add("native access granted to jvm-ebpf's own module only; --illegal-native-access=deny"
           + " still holds for the application");
+    }
+    if (session.exportsTo() != null) {
+      parts.add("metrics to " + session.exportsTo() + " every " + options.otel().interval().toSeconds() + " s");
     }
     return AgentSession.version() + " " + String.join("; ", parts)
         + "; report at exit in " + options.out().toAbsolutePath();
@@ -118,12 +122,15 @@ public final class AgentCore {
     AgentLog log = AgentLog.forRawOptions(options);
     try {
       SyscallTable syscalls = SyscallTable.forThisMachine();
-      OptionsParser.Result parsed = new OptionsParser(name -> SyscallProbe.canTrace(syscalls, name)).parse(options);
+      List<String> environmentProblems = new ArrayList<>();
+      OptionsParser.Result parsed = new OptionsParser(name -> SyscallProbe.canTrace(syscalls, name))
+          .parse(options, OtelEnvironment.read(environmentProblems::add));
       if (parsed instanceof OptionsParser.Invalid invalid) {
         return notStarted(log, "off: bad options: " + String.join("; ", invalid.errors()));
       }
       AgentOptions agentOptions = ExtensionSettings.apply(((OptionsParser.Valid) parsed).options());
       log = new AgentLog(agentOptions.log(), agentOptions.debug());
+      environmentProblems.forEach(log::info);
       String unavailable = problems.isEmpty() ? NativeAccess.enableForThisModule() : String.join("; ", problems);
       AgentSession session =
           AgentSession.start(agentOptions, log, syscalls, unavailable, startedNanos, rssAtStart, attached);

@@ -11,6 +11,7 @@ import io.jvmebpf.agent.otel.SpanLink;
 import io.jvmebpf.agent.otel.SpanLinks;
 import io.jvmebpf.agent.otel.profiles.OtlpProfilesExport;
 import io.jvmebpf.agent.otel.profiles.PeriodicProfilesExport;
+import io.jvmebpf.agent.otel.export.OtlpExport;
 import io.jvmebpf.agent.overhead.BpfRunTimeSampler;
 import io.jvmebpf.agent.overhead.SelfOverhead;
 import io.jvmebpf.agent.probe.BpfUsage;
@@ -72,6 +73,7 @@ public final class AgentSession {
   private final ProgressFile progress; // null without progress=
   private final MemorySampler memory; // null when /proc could not be read
   private final PeriodicProfilesExport periodicExport; // null without otlp= or the CPU probe
+  private final OtlpExport otlp; // null without an endpoint, or when it could not start
   private final long startupNs;
   private final long startupCpuNs;
   private final long startupRssBytes;
@@ -87,6 +89,7 @@ public final class AgentSession {
       MemorySampler memory, PeriodicProfilesExport periodicExport, long startupNs, long startupCpuNs,
       long startupRssBytes) {
     this.progress = ProgressFile.start(options.progress(), probes::liveCounts, log);
+    this.otlp = options.otel().exports() ? OtlpExport.start(options.otel(), probes, threads, log) : null;
     this.options = options;
     this.log = log;
     this.threads = threads;
@@ -241,6 +244,11 @@ public final class AgentSession {
     }
   }
 
+  /** Where metrics are exported (OTLP/HTTP), or null when they are not. */
+  public String exportsTo() {
+    return otlp == null ? null : otlp.endpoint();
+  }
+
   public Probes probes() {
     return probes;
   }
@@ -391,7 +399,8 @@ public final class AgentSession {
   /** Closes what is still open, each whatever the others did: no thread of the session survives. */
   private void release(JfrEvents jfrOpen, BpfRunTimeSampler samplerOpen) {
     try {
-      closeQuietly(progress); // first: it reads the probes' maps
+      closeQuietly(otlp); // first, with a last export: it reads the probes' maps
+      closeQuietly(progress); // it reads the probes' maps
       closeQuietly(periodicExport); // reads the CPU probe
       // Its periodic hook reads the probes; after the report, so that the intervals the report
       // joined last still became events, and with a last round for a recording that runs on.

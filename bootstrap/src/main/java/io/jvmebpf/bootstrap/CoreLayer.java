@@ -89,16 +89,16 @@ final class CoreLayer {
         .filter(name -> !name.startsWith("META-INF/") && name.contains("/"))
         .map(name -> name.substring(0, name.lastIndexOf('/')).replace('/', '.'))
         .forEach(packages::add);
-    return ModuleDescriptor.newModule(MODULE)
+    ModuleDescriptor.Builder builder = ModuleDescriptor.newModule(MODULE)
         .requires("java.instrument")
         .requires("java.management")
         .requires("jdk.management")
-        .requires("jdk.jfr")
-        // OTLP export's HTTP client; static: a JVM whose image lacks it still runs every probe.
-        .requires(Set.of(ModuleDescriptor.Requires.Modifier.STATIC), "java.net.http")
-        .exports("io.jvmebpf.agent")
-        .packages(packages)
-        .build();
+        .requires("jdk.jfr");
+    // The OTLP export's HttpClient; a runtime image without it still runs the core, export off.
+    if (ModuleLayer.boot().findModule("java.net.http").isPresent()) {
+      builder.requires("java.net.http");
+    }
+    return builder.exports("io.jvmebpf.agent").packages(packages).build();
   }
 
   private static final class SingleModuleFinder implements ModuleFinder {

@@ -56,6 +56,9 @@ final class Extension {
   static synchronized void start() {
     File jar = AgentJar.find();
     Instrumentation inst = instrumentation();
+    if (hooks != null && hooks.isEmpty()) {
+      return; // the core could not load for the span processor, and said why once
+    }
     if (jar != null && inst != null) {
       ExtensionEntry.start(jar, ExtensionOptions.fromSystem(), inst, new HashMap<>(settings));
     }

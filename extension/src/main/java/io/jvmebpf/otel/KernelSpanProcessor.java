@@ -33,13 +33,8 @@ final class KernelSpanProcessor implements ExtendedSpanProcessor {
     for (int i = 0; i < keys.length; i++) {
       keys[i] = AttributeKey.longKey(attributes.get(i));
     }
-    final int count = keys.length;
-    this.figures = new ThreadLocal<long[]>() {
-      @Override
-      protected long[] initialValue() {
-        return new long[count];
-      }
-    };
+    int count = keys.length;
+    this.figures = ThreadLocal.withInitial(() -> new long[count]);
   }
 
   private static boolean followed(ReadableSpan span) {

@@ -4,13 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,6 +32,8 @@ final class AgentRun {
   private final List<String> args;
   private final List<String> launcher = new ArrayList<>();
   private final List<String> jvmFlags = new ArrayList<>();
+  private final Map<String, String> environment = new LinkedHashMap<>();
+  private final List<String> classPath = new ArrayList<>();
   private String java = currentJava();
   private String agentOptions = "";
   private String reportPath = "report";
@@ -64,6 +69,18 @@ final class AgentRun {
   /** The report folder, relative to the run's folder; may be nested and not exist yet. */
   AgentRun reportPath(String relative) {
     this.reportPath = relative;
+    return this;
+  }
+
+  /** An environment variable of the child (such as OTEL_EXPORTER_OTLP_ENDPOINT). */
+  AgentRun env(String name, String value) {
+    environment.put(name, value);
+    return this;
+  }
+
+  /** More entries on the child's class path, after the workloads jar. */
+  AgentRun classPath(List<Path> entries) {
+    entries.forEach(entry -> classPath.add(entry.toString()));
     return this;
   }
 
@@ -142,7 +159,9 @@ final class AgentRun {
       }
     }
     command.add("-cp");
-    command.add(workloadsJar().toString());
+    List<String> path = new ArrayList<>(List.of(workloadsJar().toString()));
+    path.addAll(classPath);
+    command.add(String.join(File.pathSeparator, path));
     command.add(mainClass);
     command.addAll(args);
     return command;
@@ -151,7 +170,10 @@ final class AgentRun {
   /** Starts the child without waiting, for a process that must run alongside a test. */
   Process start() throws IOException {
     Path runDir = newRunDir();
-    return new ProcessBuilder(command(runDir.resolve(reportPath)))
+    ProcessBuilder builder = new ProcessBuilder(command(runDir.resolve(reportPath)));
+    builder.environment().keySet().removeIf(name -> name.startsWith("OTEL_")); // only what the test sets
+    builder.environment().putAll(environment);
+    return builder
         .redirectOutput(runDir.resolve("stdout.txt").toFile())
         .redirectError(runDir.resolve("stderr.txt").toFile())
         .start();
@@ -206,7 +228,10 @@ final class AgentRun {
     Path stdout = runDir.resolve("stdout.txt");
     Path stderr = runDir.resolve("stderr.txt");
     // To files, not pipes: a child blocked on a full pipe would look like a hung agent.
-    Process process = new ProcessBuilder(command)
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().keySet().removeIf(name -> name.startsWith("OTEL_")); // only what the test sets
+    builder.environment().putAll(environment);
+    Process process = builder
         .redirectOutput(stdout.toFile())
         .redirectError(stderr.toFile())
         .start();

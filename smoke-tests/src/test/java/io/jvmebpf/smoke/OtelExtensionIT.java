@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jvmebpf.bpf.testing.MachineAssumptions;
 import io.jvmebpf.bpf.testing.RequiresBpf;
+import io.jvmebpf.smoke.otlp.MetricPoints;
 import io.jvmebpf.smoke.otlp.OtlpReceiver;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -40,7 +42,6 @@ class OtelExtensionIT {
               "-Dotel.exporter.otlp.protocol=http/protobuf",
               "-Dotel.service.name=spans-it",
               "-Dotel.bsp.schedule.delay=100",
-              "-Dotel.metrics.exporter=none",
               "-Dotel.logs.exporter=none")
           .begin();
       int port = awaitPort(service);
@@ -69,9 +70,16 @@ class OtelExtensionIT {
         long offCpu = attribute(span, "jvm_ebpf.cpu.off_ns");
         assertAccountsForItsDuration(span);
         assertTrue(onCpu < 20_000_000L, "/sleep on CPU " + onCpu + " ns");
-        assertTrue(asleep >= WORK_NS * 0.97 && offCpu <= WORK_NS * 1.15, "/sleep asleep " + asleep + ", off CPU " + offCpu);
+        // Off CPU also holds the run-queue waits after the sleep, as long as the machine makes them.
+        assertTrue(asleep >= WORK_NS * 0.97 && asleep <= WORK_NS * 1.15 && offCpu >= asleep,
+            "/sleep asleep " + asleep + ", off CPU " + offCpu);
         assertTrue(attribute(span, "jvm_ebpf.network.sent_bytes") > 0, "the reply was sent on the span's thread");
       }
+
+      // The agent's metrics go where the OpenTelemetry agent sends its own, with its resource.
+      List<MetricPoints.Point> syscalls = MetricPoints.of(receiver.metrics()).named("jvm_ebpf.syscall.count");
+      assertTrue(!syscalls.isEmpty(), "metrics received: " + receiver.metricNames());
+      assertEquals("spans-it", syscalls.get(0).resource().get("service.name"));
 
       JsonNode spans = new ObjectMapper().readTree(service.reportDir().resolve("summary.json").toFile()).path("spans");
       assertEquals(2 * REQUESTS + 3, spans.path("ended").asLong(), spans.toString());
@@ -87,6 +95,32 @@ class OtelExtensionIT {
       assertTrue(stderr.stream().noneMatch(line -> line.contains("Exception") || line.contains("jvm-ebpf] off")),
           String.join("\n", stderr));
     }
+  }
+
+  /**
+   * Loaded as the extension into a JVM too old for the core, or with a bad option: one line
+   * says why, the OpenTelemetry agent and the application run on.
+   */
+  @Test
+  void anOldJavaOrABadOptionIsOneLineAndTheApplicationRuns() throws Exception {
+    Jdks.Java old = Jdks.find(8, 22).orElse(null);
+    if (old == null) {
+      MachineAssumptions.skip("no Java before 22 in /usr/lib/jvm or on PATH");
+    }
+    String[] quiet = {"-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none"};
+    AgentRun.Result onOld = AgentRun.writer(100).asOpenTelemetryExtension().java(old.binary()).jvmFlags(quiet).run();
+    AgentRun.Result badOption = AgentRun.writer(100).asOpenTelemetryExtension().agentOptions("cpu=bogus").jvmFlags(quiet).run();
+    for (AgentRun.Result run : List.of(onOld, badOption)) {
+      assertEquals(0, run.exitCode(), run.runDir().toString());
+      assertTrue(run.stdout().contains(AgentRun.writerLine(100)), run.stdout().toString());
+      List<String> ours = run.stderr().stream().filter(line -> line.startsWith("[jvm-ebpf]")).toList();
+      assertEquals(1, ours.size(), run.stderr().toString());
+      assertTrue(run.stderr().stream().noneMatch(line -> line.contains("Exception")), run.stderr().toString());
+    }
+    assertTrue(onOld.stderr().contains("[jvm-ebpf] off: this JVM is Java " + old.feature()
+        + "; jvm-ebpf needs Java 22+ (its FFM API); run the application on JDK 22 or newer"), onOld.stderr().toString());
+    assertTrue(badOption.stderr().contains("[jvm-ebpf] off: bad options: cpu=bogus is not one of on, off"),
+        badOption.stderr().toString());
   }
 
   /**

@@ -30,6 +30,14 @@ public final class OptionsParser {
   public record Invalid(List<String> errors) implements Result {}
 
   public Result parse(String text) {
+    return parse(text, AgentOptions.defaults().otel());
+  }
+
+  /**
+   * @param otel the export settings before the options: those of the environment ({@link
+   *     OtelEnvironment}), which {@code otlp=} and the other {@code otlp.*} options override
+   */
+  public Result parse(String text, OtelOptions otel) {
     AgentOptions defaults = AgentOptions.defaults();
     Path out = defaults.out();
     boolean syscalls = defaults.syscalls();
@@ -64,7 +72,6 @@ public final class OptionsParser {
     boolean javaAlloc = memory.javaAlloc();
     Path progress = defaults.progress();
     boolean redactArgv = defaults.redactArgv();
-    OtelOptions otel = defaults.otel();
     List<String> errors = new ArrayList<>();
     String listKey = null;
 
@@ -129,11 +136,19 @@ public final class OptionsParser {
             errors.add("otlp.interval=" + value + " is not a duration of at least 1s (e.g. 10s, 60s)");
           } else {
             otel = new OtelOptions(otel.endpoint(), otel.headers(), otel.resource(),
-                Duration.ofNanos(ns), otel.spans());
+                Duration.ofNanos(ns), otel.spans(), otel.threads());
           }
         }
         case "spans" -> otel = new OtelOptions(otel.endpoint(), otel.headers(), otel.resource(),
-            otel.interval(), onOff(key, value, otel.spans(), errors));
+            otel.interval(), onOff(key, value, otel.spans(), errors), otel.threads());
+        case "otlp.threads" -> {
+          switch (value) {
+            case "normalize" -> otel = otel.withThreads(OtelOptions.ThreadNaming.NORMALIZE);
+            case "raw" -> otel = otel.withThreads(OtelOptions.ThreadNaming.RAW);
+            case "off" -> otel = otel.withThreads(OtelOptions.ThreadNaming.OFF);
+            default -> errors.add("otlp.threads=" + value + " is not normalize, raw or off");
+          }
+        }
         case "offcpu" -> offCpuOn = onOff(key, value, offCpuOn, errors);
         case "offcpu.min" -> {
           offCpuMinNs = value.equals("0") ? 0 : Durations.parseNanos(value);
@@ -207,7 +222,7 @@ public final class OptionsParser {
           }
         }
         default -> errors.add("unknown option '" + key + "' (known: out, syscalls, syscalls.max, cpu, event, interval, rate, cpu.stacks, offcpu,"
-            + " offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net, net.max, net.jfr, nativemem, nativemem.sample, nativemem.max, faults, alloc, jfr.events, log, loglevel, bpfstats, progress, redact, otlp, otlp.interval, spans)");
+            + " offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net, net.max, net.jfr, nativemem, nativemem.sample, nativemem.max, faults, alloc, jfr.events, log, loglevel, bpfstats, progress, redact, otlp, otlp.interval, otlp.threads, spans)");
       }
     }
     return errors.isEmpty()
@@ -269,7 +284,7 @@ public final class OptionsParser {
         return otel;
       }
     }
-    return new OtelOptions(endpoint, otel.headers(), otel.resource(), otel.interval(), otel.spans());
+    return otel.withEndpoint(endpoint);
   }
 
 }

@@ -14,25 +14,50 @@ import java.util.Map;
  * @param interval how often metrics (and the profiles of the period) are exported
  * @param spans whether server and consumer spans get the kernel's figures for their thread
  *     (only where spans exist: loaded as an OpenTelemetry Java agent extension)
+ * @param threads how metrics name the thread their figures belong to ({@code otlp.threads=})
  */
 public record OtelOptions(
     URI endpoint,
     Map<String, String> headers,
     Map<String, String> resource,
     Duration interval,
-    boolean spans) {
+    boolean spans,
+    ThreadNaming threads) {
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
+
+  /** {@code otlp.threads=}: the {@code thread.name} attribute of per-thread metrics. */
+  public enum ThreadNaming {
+    /** Runs of digits become {@code N}: {@code pool-3-thread-17} is {@code pool-N-thread-N}. */
+    NORMALIZE,
+    /** The name as it is: one series per distinct name (capped, see the README). */
+    RAW,
+    /** No thread attribute: the process's totals only. */
+    OFF
+  }
 
   public OtelOptions {
     headers = Map.copyOf(headers);
     resource = Map.copyOf(resource);
   }
 
+  public OtelOptions(URI endpoint, Map<String, String> headers, Map<String, String> resource, Duration interval,
+      boolean spans) {
+    this(endpoint, headers, resource, interval, spans, ThreadNaming.NORMALIZE);
+  }
+
   public static OtelOptions defaults() {
-    return new OtelOptions(null, Map.of(), Map.of(), DEFAULT_INTERVAL, true);
+    return new OtelOptions(null, Map.of(), Map.of(), DEFAULT_INTERVAL, true, ThreadNaming.NORMALIZE);
   }
 
   public boolean exports() {
     return endpoint != null;
+  }
+
+  public OtelOptions withEndpoint(URI endpoint) {
+    return new OtelOptions(endpoint, headers, resource, interval, spans, threads);
+  }
+
+  public OtelOptions withThreads(ThreadNaming threads) {
+    return new OtelOptions(endpoint, headers, resource, interval, spans, threads);
   }
 }

@@ -38,6 +38,6 @@ public final class ExtensionSettings {
     OtelOptions own = options.otel();
     URI endpoint = own.endpoint() != null ? own.endpoint()
         : current.containsKey("endpoint") ? URI.create(current.get("endpoint")) : null;
-    return options.withOtel(new OtelOptions(endpoint, headers, resource, own.interval(), own.spans()));
+    return options.withOtel(new OtelOptions(endpoint, headers, resource, own.interval(), own.spans(), own.threads()));
   }
 }

@@ -28,8 +28,11 @@ final class SpanAttribution implements SpanLinks {
 
   void start(long traceHigh, long traceLow, long spanId) {
     SpanThread thread = thread();
-    if (thread.slot < 0 || thread.depth == SpanThread.DEPTH) {
+    if (thread.slot < 0) {
       return;
+    }
+    if (thread.depth == SpanThread.DEPTH) {
+      thread.dropOldest(); // spans handed to other threads to end never leave this stack
     }
     int level = thread.depth++;
     thread.openSpanIds[level] = spanId;

@@ -11,7 +11,13 @@ import java.lang.invoke.VarHandle;
  */
 final class SpanThread {
   static final int DEPTH = 4;
-  private static final int ENDED = 256; // a power of two
+  /**
+   * Ended spans kept per thread, a power of two. Samples ask about a span 2 s or more after it
+   * (the CPU probe's join waits for the JVM's samples), and only the newest three quarters are
+   * read (the oldest may be being overwritten): a thread ending up to ~190 spans a second keeps
+   * its links; 20 KiB per thread that opened a span.
+   */
+  private static final int ENDED = 512;
   private static final VarHandle ENDED_COUNT;
 
   static {
@@ -43,6 +49,16 @@ final class SpanThread {
     this.tid = tid;
   }
 
+  /** By its thread: forgets the oldest open span, to make room for a new one. */
+  void dropOldest() {
+    System.arraycopy(openSpanIds, 1, openSpanIds, 0, DEPTH - 1);
+    System.arraycopy(openTraceHigh, 1, openTraceHigh, 0, DEPTH - 1);
+    System.arraycopy(openTraceLow, 1, openTraceLow, 0, DEPTH - 1);
+    System.arraycopy(openStartNs, 1, openStartNs, 0, DEPTH - 1);
+    System.arraycopy(startFigures, KernelFigures.COUNT, startFigures, 0, (DEPTH - 1) * KernelFigures.COUNT);
+    depth--;
+  }
+
   /** By its thread: the span at {@code level} of the open stack ended at {@code endNs}. */
   void ended(int level, long endNs) {
     long count = (long) ENDED_COUNT.getOpaque(this);
@@ -57,11 +73,11 @@ final class SpanThread {
 
   /**
    * By any thread: the ended span that held {@code monotonicNs}, newest first among the latest
-   * half of the ring (the older half may be being overwritten), or null.
+   * three quarters of the ring, or null.
    */
   SpanLink endedAt(long monotonicNs) {
     long count = (long) ENDED_COUNT.getAcquire(this);
-    for (long i = count - 1; i >= Math.max(0, count - ENDED / 2); i--) {
+    for (long i = count - 1; i >= Math.max(0, count - ENDED * 3 / 4); i--) {
       int at = (int) (i & (ENDED - 1)) * 5;
       if (ended[at] <= monotonicNs && monotonicNs <= ended[at + 1]) {
         return new SpanLink(ended[at + 2], ended[at + 3], ended[at + 4]);

@@ -172,6 +172,33 @@ class SpanProbeKernelTest {
     assertFalse(attributed[0]);
   }
 
+  /**
+   * A thread whose spans all end elsewhere (an asynchronous server's) keeps attributing the
+   * spans it does end: the ones it never will make room.
+   */
+  @Test
+  void spansEndedElsewhereDoNotCrowdOutTheThreadsOwn() throws Throwable {
+    long[] figures = new long[KernelFigures.COUNT];
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    boolean[] attributed = new boolean[1];
+    SpanProbe probe = new SpanProbe();
+    try (ThisJvm jvm = ThisJvm.context(new ThreadRegistry()); probe) {
+      probe.start(jvm.context());
+      Thread worker = Thread.ofPlatform().start(() -> run(failure, () -> {
+        for (long id = 100; id < 110; id++) {
+          start.invokeExact(0L, 5L, id); // ended by no one here
+        }
+        start.invokeExact(0L, 5L, 200L);
+        attributed[0] = (boolean) end.invokeExact("own", 200L, 0L, figures);
+      }));
+      worker.join();
+    }
+    if (failure.get() != null) {
+      throw failure.get();
+    }
+    assertTrue(attributed[0]);
+  }
+
   private interface Work {
     void run() throws Throwable;
   }

@@ -77,6 +77,7 @@ public final class CpuProbe extends PolledBpfProbe {
   private long drainAtNs;
   private long lossesAtEpochStart; // stacks lost and samples uncounted, when the epoch began
   private volatile int epochsDrained;
+  private final Map<Integer, Long> drainedSamples = new HashMap<>(); // per tid, in the poller's rounds
   private RingBuffer events;
   private ProbeContext context;
   private boolean preserveFramePointer;
@@ -238,10 +239,13 @@ public final class CpuProbe extends PolledBpfProbe {
   /** Adds an epoch's counts to the profile and empties its maps; the kernel writes the other pair. */
   private void drain(int drained) {
     Map<SampleKey, Long> epochCounts = new HashMap<>();
-    counts[drained].forEach((key, value) -> epochCounts.put(
-        new SampleKey(drained, key.get(JAVA_INT, KEY_TID), key.get(JAVA_LONG, KEY_KERNEL_STACK),
-            key.get(JAVA_LONG, KEY_USER_STACK), SampleKey.NO_JAVA_STACK),
-        value.get(JAVA_LONG, 0)));
+    counts[drained].forEach((key, value) -> {
+      epochCounts.put(
+          new SampleKey(drained, key.get(JAVA_INT, KEY_TID), key.get(JAVA_LONG, KEY_KERNEL_STACK),
+              key.get(JAVA_LONG, KEY_USER_STACK), SampleKey.NO_JAVA_STACK),
+          value.get(JAVA_LONG, 0));
+      drainedSamples.merge(key.get(JAVA_INT, KEY_TID), value.get(JAVA_LONG, 0), Long::sum);
+    });
     assembler.add(epochCounts, joined);
     drainedUntilNs = epochEndedNs[drained];
     counts[drained].clear();
@@ -259,6 +263,30 @@ public final class CpuProbe extends PolledBpfProbe {
   @Override
   protected void reattach(BpfObject object) {
     sampling.resume();
+  }
+
+  /**
+   * Every thread's samples so far, for live metrics: those of the epochs drained, plus both
+   * epochs' maps read now with lookups only. Between the poller's rounds, which drain and empty
+   * the maps. Empty when the probe is not running.
+   */
+  public Map<Integer, Long> samplesPerThread() {
+    Map<Integer, Long> byThread = new HashMap<>();
+    inRound(() -> {
+      if (object() == null) {
+        return;
+      }
+      byThread.putAll(drainedSamples);
+      for (BpfMap map : counts) {
+        map.forEach((key, value) -> byThread.merge(key.get(JAVA_INT, KEY_TID), value.get(JAVA_LONG, 0), Long::sum));
+      }
+    });
+    return byThread;
+  }
+
+  /** The CPU time one sample stands for, in nanoseconds (the sampling interval). */
+  public long sampleWeightNs() {
+    return options.sampleWeightNs();
   }
 
   @Override

@@ -60,6 +60,11 @@ public final class MemoryProbe extends BpfProbe {
     return "memory";
   }
 
+  /** What it traces: allocator calls with {@code nativemem=on}, page faults with {@code faults=on}. */
+  public MemoryOptions options() {
+    return options;
+  }
+
   @Override
   public String note() {
     if (!options.nativeOn()) {
@@ -193,6 +198,21 @@ public final class MemoryProbe extends BpfProbe {
     Map<Integer, ThreadCounts> byThread = new HashMap<>();
     if (object != null) {
       object.map("threads").forEach((key, value) -> byThread.put(key.get(JAVA_INT, 0), ThreadCounts.of(value)));
+    }
+    return byThread;
+  }
+
+  /**
+   * The bytes of allocations not freed yet, by the thread that made them: the followed blocks,
+   * each weighing the bytes it stands for (exact with {@code nativemem.sample=0}), read now with
+   * lookups only. Empty when the probe is not running or {@code nativemem=off}.
+   */
+  public Map<Integer, Long> outstandingPerThread() {
+    BpfObject object = object();
+    Map<Integer, Long> byThread = new HashMap<>();
+    if (object != null && options.nativeOn()) {
+      object.map("allocations").forEach((key, value) -> byThread.merge(
+          value.get(JAVA_INT, ALLOCATION_TID), value.get(JAVA_LONG, ALLOCATION_WEIGHT), Long::sum));
     }
     return byThread;
   }

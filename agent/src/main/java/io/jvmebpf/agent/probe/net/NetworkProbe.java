@@ -33,8 +33,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -179,6 +181,22 @@ public final class NetworkProbe extends PolledBpfProbe {
     report.dropped("net.listenersMapFull", counters.counter(LISTENERS_FULL));
     report.dropped("net.userStacksLost", counters.counter(USER_STACKS_LOST));
     report.dropped("net.jvmSocketEventsDropped", javaSockets.dropped());
+  }
+
+  /**
+   * Every thread's bytes and calls so far, read from the kernel's map now with lookups only: for
+   * live metrics. Empty when the probe is not running.
+   */
+  public Map<Integer, ThreadNetwork> perThread() {
+    BpfObject object = object();
+    Map<Integer, ThreadNetwork> byThread = new HashMap<>();
+    if (object != null) {
+      object.map("threads").forEach((key, value) -> byThread.put(key.get(JAVA_INT, 0), new ThreadNetwork(
+          value.get(JAVA_LONG, THREAD_BYTES_SENT), value.get(JAVA_LONG, THREAD_BYTES_RECEIVED),
+          value.get(JAVA_LONG, THREAD_SENDS), value.get(JAVA_LONG, THREAD_RECEIVES),
+          value.get(JAVA_LONG, THREAD_CONNECTIONS))));
+    }
+    return byThread;
   }
 
   private Connection joined(Connection c) {

@@ -211,6 +211,49 @@ public final class OffCpuProbe extends PolledBpfProbe {
     }
   }
 
+  /**
+   * Every thread's time so far, ended threads' included, read now with lookups only (the maps
+   * are not changed): for live metrics. Between the poller's rounds, which move ended threads out
+   * of the kernel's map. Empty when the probe is not running.
+   */
+  public Map<Integer, ThreadCpu> perThread() {
+    Map<Integer, ThreadCpu> byThread = new HashMap<>();
+    inRound(() -> {
+      BpfObject object = object();
+      if (object == null) {
+        return;
+      }
+      long now = detachedAtNs != 0 ? detachedAtNs : System.nanoTime();
+      ended.forEach((tid, time) -> byThread.put(tid, new ThreadCpu(time.onCpuNs(), time.runQueueNs(), time.offCpuNs())));
+      object.map("threads").forEach((key, value) -> {
+        ThreadTime time = ThreadTime.read(value, now, started.monotonicNanos());
+        byThread.merge(value.get(JAVA_INT, THREAD_KEY + KEY_TID),
+            new ThreadCpu(time.onCpuNs(), time.runQueueNs(), time.offCpuNs()),
+            (a, b) -> new ThreadCpu(a.onCpuNs() + b.onCpuNs(), a.runQueueNs() + b.runQueueNs(),
+                a.offCpuNs() + b.offCpuNs()));
+      });
+    });
+    return byThread;
+  }
+
+  /**
+   * The process's off-CPU time so far by the syscall its threads blocked in (null: none, such as a
+   * page fault or a preemption), of the intervals that ended: for live metrics, lookups only.
+   */
+  public Map<String, Long> blockedBySyscall() {
+    Map<String, Long> bySyscall = new HashMap<>();
+    inRound(() -> {
+      BpfObject object = object();
+      if (object != null) {
+        object.map("totals").forEach((key, value) -> {
+          int nr = key.get(JAVA_INT, KEY_SYSCALL);
+          bySyscall.merge(nr >= 0 ? syscalls.name(nr) : "none", value.get(JAVA_LONG, TOTAL_NS), Long::sum);
+        });
+      }
+    });
+    return bySyscall;
+  }
+
   /** Notes when the pause began: threads that end in it are ended then (see {@link #resuming}). */
   @Override
   protected void detach(BpfObject object) {
