@@ -2,6 +2,7 @@ package io.jvmebpf.agent.otel.profiles;
 
 import io.jvmebpf.agent.AgentThreads;
 import io.jvmebpf.agent.log.AgentLog;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,10 +11,11 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 
 /**
- * POSTs one encoded request to OTLP/HTTP's profiles path, {@code application/x-protobuf}, with
- * the configured headers. A client per export, shut down after it: the JDK's client keeps a
+ * POSTs one encoded request to OTLP/HTTP's profiles path, {@code application/x-protobuf}
+ * gzipped, with the configured headers. A client per export, shut down after it: the JDK's client keeps a
  * selector thread for as long as it lives, and the agent leaves no thread behind a session.
  * Its worker tasks run on the agent's own threads.
  */
@@ -36,6 +38,14 @@ final class OtlpProfilesSender {
 
   record Failed(String reason) implements Result {}
 
+  static byte[] gzip(byte[] body) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 4 + 64);
+    try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+      zip.write(body);
+    }
+    return out.toByteArray();
+  }
+
   /** {@code endpoint}'s profiles URL: the base URL with the signal's path. */
   static URI profilesUri(URI endpoint) {
     String base = endpoint.toString();
@@ -52,7 +62,8 @@ final class OtlpProfilesSender {
       HttpRequest.Builder request = HttpRequest.newBuilder(profilesUri(endpoint))
           .timeout(timeout)
           .header("Content-Type", "application/x-protobuf")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+          .header("Content-Encoding", "gzip") // as the metrics go; stacks' strings shrink several times
+          .POST(HttpRequest.BodyPublishers.ofByteArray(gzip(body)));
       headers.forEach(request::header);
       HttpResponse<Void> response = client.send(request.build(), HttpResponse.BodyHandlers.discarding());
       int status = response.statusCode();

@@ -45,7 +45,7 @@ class OtlpProfilesSenderTest {
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private volatile int status = 200;
 
-  private record Received(String method, String path, String contentType, String tenant, byte[] body) {}
+  private record Received(String method, String path, String contentType, String encoding, String tenant, byte[] body) {}
 
   @BeforeEach
   void listen() throws IOException {
@@ -53,7 +53,8 @@ class OtlpProfilesSenderTest {
     server.createContext("/", exchange -> {
       try (exchange) {
         received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-            exchange.getRequestHeaders().getFirst("Content-Type"), exchange.getRequestHeaders().getFirst("X-Tenant"),
+            exchange.getRequestHeaders().getFirst("Content-Type"), exchange.getRequestHeaders().getFirst("Content-Encoding"),
+            exchange.getRequestHeaders().getFirst("X-Tenant"),
             exchange.getRequestBody().readAllBytes()));
         exchange.sendResponseHeaders(status, -1);
       }
@@ -71,7 +72,7 @@ class OtlpProfilesSenderTest {
   }
 
   @Test
-  void postsProtobufToTheProfilesPathWithTheHeaders() throws Exception {
+  void postsGzippedProtobufToTheProfilesPathWithTheHeaders() throws Exception {
     byte[] body = OtlpProfilesEncoder.encode(PROFILES, Map.of("service.name", "s"), "1");
     OtlpProfilesSender.Result result = new OtlpProfilesSender(AgentLog.stderr(), Duration.ofSeconds(5))
         .send(endpoint("/"), Map.of("X-Tenant", "team-a"), body); // a trailing slash adds no empty segment
@@ -83,8 +84,14 @@ class OtlpProfilesSenderTest {
     assertEquals("/v1development/profiles", request.path());
     assertEquals("application/x-protobuf", request.contentType());
     assertEquals("team-a", request.tenant());
-    assertArrayEquals(body, request.body());
-    ExportProfilesServiceRequest.parseFrom(request.body());
+    assertEquals("gzip", request.encoding());
+    byte[] unzipped;
+    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(request.body()))) {
+      unzipped = in.readAllBytes();
+    }
+    assertArrayEquals(body, unzipped);
+    assertTrue(request.body().length < body.length, request.body().length + " bytes gzipped, " + body.length + " not");
+    ExportProfilesServiceRequest.parseFrom(unzipped);
   }
 
   @Test
