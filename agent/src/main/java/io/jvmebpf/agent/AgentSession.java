@@ -178,6 +178,10 @@ public final class AgentSession {
     }
     BpfRunTimeSampler sampler =
         probes.anyRunning() ? BpfRunTimeSampler.start(options.bpfStats(), log) : null;
+    // Virtual threads ride on the CPU sampler; the JVM's own refusal comes later, in a line of its own.
+    probes.feature("vthreads", !options.cpu().vthreads() ? FeatureStatus.off("turned off by vthreads=off")
+        : probes.features().get("cpu") instanceof FeatureStatus.On ? FeatureStatus.on(null)
+        : FeatureStatus.off("the CPU sampler does not run"));
     KernelEvents kernelEvents = kernelEvents(options, log, threads, probes, unavailable);
     return new AgentSession(
         options, log, threads, probes, jfr, heap, kernelEvents, symbols, sampler, memory,
@@ -318,7 +322,8 @@ public final class AgentSession {
               report.connections(),
               report.memoryInfo(),
               report.javaHeap(),
-              report.spans());
+              report.spans(),
+              report.virtualThreads());
       Path written = new SummaryJsonWriter().write(summary, out);
       Map<String, String> failures = new LinkedHashMap<>(); // what was not written -> why
       for (ReportBuilder.ProfileFile profile : report.profiles()) {

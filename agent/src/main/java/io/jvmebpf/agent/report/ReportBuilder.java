@@ -1,6 +1,7 @@
 package io.jvmebpf.agent.report;
 
 import io.jvmebpf.agent.spans.SpanSummary;
+import io.jvmebpf.agent.vthreads.VirtualThreadSummary;
 import io.jvmebpf.agent.profile.Profile;
 import io.jvmebpf.agent.report.profile.ProfileKind;
 import io.jvmebpf.agent.report.profile.ProfileSpan;
@@ -31,6 +32,7 @@ public final class ReportBuilder {
   private MemoryInfo memoryInfo;
   private JavaHeapInfo javaHeap;
   private SpanSummary spans;
+  private VirtualThreadSummary virtualThreads;
   private final Map<String, Long> dropped = new LinkedHashMap<>();
   private CpuInfo cpuInfo;
   private OffCpuInfo offCpuInfo;
@@ -145,6 +147,15 @@ public final class ReportBuilder {
   /** Null when the JVM's heap events were not read. */
   public JavaHeapInfo javaHeap() {
     return javaHeap;
+  }
+
+  public void virtualThreads(VirtualThreadSummary summary) {
+    virtualThreads = summary;
+  }
+
+  /** Null when virtual threads were not followed (vthreads=off, no CPU sampler, refused by the JVM). */
+  public VirtualThreadSummary virtualThreads() {
+    return virtualThreads;
   }
 
   public void spans(SpanSummary summary) {

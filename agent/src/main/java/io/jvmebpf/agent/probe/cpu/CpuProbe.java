@@ -7,6 +7,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.jvmebpf.agent.config.CpuOptions;
+import io.jvmebpf.agent.jit.JvmtiException;
+import io.jvmebpf.agent.jit.VirtualThreadMounts;
 import io.jvmebpf.agent.jvm.DiagnosticCommands;
 import io.jvmebpf.agent.probe.EventRing;
 import io.jvmebpf.agent.probe.LiveCounts;
@@ -22,6 +24,8 @@ import io.jvmebpf.agent.stacks.StackResolver;
 import io.jvmebpf.bpf.BpfMap;
 import io.jvmebpf.bpf.BpfObject;
 import io.jvmebpf.bpf.RingBuffer;
+import io.jvmebpf.agent.vthreads.VirtualThreadTable;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,6 +38,10 @@ import java.util.Map;
  * {@value #EPOCH_SECONDS} s, or sooner when the stack map fills, the poller turns the kernel to
  * its other pair of maps and, once the events of the old pair are joined, adds its counts to the
  * profile and empties it: the maps hold one epoch's stacks, whatever the length of the run.
+ *
+ * <p>With {@code vthreads=on}, the JVMTI helper writes which virtual thread each carrier runs into
+ * {@code vthread_slots}, which the kernel reads at each sample: such a sample is the virtual
+ * thread's ({@link ProfileAssembler}). The helper starts with the JIT map, once JFR has started.
  *
  * <p>Threads: see {@link PolledBpfProbe}; a round, the report and the release never overlap.
  */
@@ -76,6 +84,12 @@ public final class CpuProbe extends PolledBpfProbe {
   private boolean preserveFramePointer;
   private ProfileSpan.Start started;
   private int rounds; // the poller's
+  private final VirtualThreadTable vthreads = new VirtualThreadTable();
+  private Arena vthreadArena; // the slots' mapping, kept mapped (anonymous) after release
+  private MemorySegment vthreadSlots;
+  private volatile VirtualThreadMounts mounts; // null until started, and when it could not be
+  private boolean mountsTried; // the poller's
+  private long[] mountStatsAtStart;
 
   public CpuProbe(CpuOptions options, JavaSampleIndex javaSamples) {
     super("profile", POLL_MS);
@@ -110,6 +124,7 @@ public final class CpuProbe extends PolledBpfProbe {
     requireSize(object.map("epoch"), 4, 4);
     requireSize(object.map("scratch"), 4, STACK_BYTES);
     requireSize(object.map("counters"), 4, 8);
+    requireSize(object.map("vthread_slots"), 4, VirtualThreadMounts.SLOT_BYTES);
   }
 
   @Override
@@ -125,7 +140,11 @@ public final class CpuProbe extends PolledBpfProbe {
     preserveFramePointer = DiagnosticCommands.flagOn("PreserveFramePointer");
     symbols = context.symbols();
     resolver = new StackResolver(new BpfMap[] {object.map("stacks0"), object.map("stacks1")}, symbols);
-    assembler = new ProfileAssembler(resolver, javaSamples);
+    assembler = new ProfileAssembler(resolver, javaSamples, vthreads);
+    if (options.vthreads()) {
+      vthreadArena = Arena.ofShared();
+      vthreadSlots = object.map("vthread_slots").mapSharedForNativeWriters(vthreadArena);
+    }
     counts = new BpfMap[] {object.map("counts0"), object.map("counts1")};
     epochMap = object.map("epoch");
     epochStartedNs = System.nanoTime();
@@ -147,6 +166,8 @@ public final class CpuProbe extends PolledBpfProbe {
   private void pollRound() {
     symbols.refresh();
     if (symbols.ready()) {
+      startMounts();
+      drainNames();
       // Named now, within a poll of being sampled, while their JIT code is what was sampled.
       pending.visitNew((event, at) -> resolver.user(epoch(event, at), event[at + USER_STACK]));
       long now = System.nanoTime();
@@ -158,13 +179,42 @@ public final class CpuProbe extends PolledBpfProbe {
     }
   }
 
+  /**
+   * The JVMTI helper's mount events, started when the JIT map is (JFR started: a JVMTI environment
+   * made while JFR starts can hang it); a JVM that refuses is said in one line, and the samples
+   * stay their carriers'.
+   */
+  private void startMounts() {
+    if (mountsTried || vthreadSlots == null) {
+      return;
+    }
+    mountsTried = true;
+    try {
+      VirtualThreadMounts started = VirtualThreadMounts.start(vthreadSlots);
+      mountStatsAtStart = started.stats();
+      mounts = started;
+    } catch (JvmtiException | LinkageError e) {
+      context.log().info("vthreads off: " + e.getMessage() + "; samples of virtual threads stay their carriers'");
+    }
+  }
+
+  private void drainNames() {
+    VirtualThreadMounts started = mounts;
+    if (started != null) {
+      started.drain(vthreads::named);
+    }
+  }
+
   private void join(long before) {
     pending.drainBefore(before, (event, at) -> {
       int epoch = epoch(event, at);
       int tid = (int) event[at + TID_AND_EPOCH];
       long userStack = event[at + USER_STACK];
-      int javaStack = javaSamples.nearest(tid, event[at + TIME], maxJoinGapNs, mayJoinNative(epoch, userStack));
-      joined.add(new SampleKey(epoch, tid, event[at + KERNEL_STACK], userStack, javaStack));
+      long vthread = event[at + VTHREAD];
+      // The carrier's JVM samples are not the virtual thread's: it keeps the kernel's walk.
+      int javaStack = vthread != 0 ? SampleKey.NO_JAVA_STACK
+          : javaSamples.nearest(tid, event[at + TIME], maxJoinGapNs, mayJoinNative(epoch, userStack));
+      joined.add(new SampleKey(epoch, tid, event[at + KERNEL_STACK], userStack, vthread, javaStack));
     });
   }
 
@@ -173,6 +223,7 @@ public final class CpuProbe extends PolledBpfProbe {
   private static final int TID_AND_EPOCH = (int) ((EVENT_KEY + KEY_TID) / 8);
   private static final int KERNEL_STACK = (int) ((EVENT_KEY + KEY_KERNEL_STACK) / 8);
   private static final int USER_STACK = (int) ((EVENT_KEY + KEY_USER_STACK) / 8);
+  private static final int VTHREAD = (int) ((EVENT_KEY + KEY_VTHREAD) / 8);
 
   private static int epoch(long[] event, int at) {
     return (int) (event[at + TID_AND_EPOCH] >>> ((KEY_EPOCH - KEY_TID) * 8));
@@ -223,7 +274,7 @@ public final class CpuProbe extends PolledBpfProbe {
     Map<SampleKey, Long> epochCounts = new HashMap<>();
     counts[drained].forEach((key, value) -> epochCounts.put(
         new SampleKey(drained, key.get(JAVA_INT, KEY_TID), key.get(JAVA_LONG, KEY_KERNEL_STACK),
-            key.get(JAVA_LONG, KEY_USER_STACK), SampleKey.NO_JAVA_STACK),
+            key.get(JAVA_LONG, KEY_USER_STACK), key.get(JAVA_LONG, KEY_VTHREAD), SampleKey.NO_JAVA_STACK),
         value.get(JAVA_LONG, 0)));
     assembler.add(epochCounts, joined);
     counts[drained].clear();
@@ -274,6 +325,7 @@ public final class CpuProbe extends PolledBpfProbe {
   protected void report(BpfObject object, ReportBuilder report) {
     events.consume();
     symbols.refresh();
+    drainNames();
     join(Long.MAX_VALUE);
     if (draining >= 0) {
       drain(draining);
@@ -298,11 +350,26 @@ public final class CpuProbe extends PolledBpfProbe {
     report.dropped("cpu.cpusWentOffline", sampling.offlined());
     report.dropped("cpu.jvmSamplesDropped", javaSamples.dropped() + joined.overflow());
     report.dropped("cpu.samplesOfMoreStacks", assembler.overflow());
+    VirtualThreadMounts started = mounts;
+    if (started != null) {
+      long[] stats = started.stats();
+      report.virtualThreads(vthreads.summary(stats[VirtualThreadMounts.MOUNTS] - mountStatsAtStart[VirtualThreadMounts.MOUNTS],
+          stats[VirtualThreadMounts.UNMOUNTS] - mountStatsAtStart[VirtualThreadMounts.UNMOUNTS],
+          options.sampleWeightNs(), tid -> context.threads().identify(tid).name()));
+      report.dropped("vthreads.slotCollisions",
+          stats[VirtualThreadMounts.COLLISIONS] - mountStatsAtStart[VirtualThreadMounts.COLLISIONS]);
+      report.dropped("vthreads.namesDropped",
+          stats[VirtualThreadMounts.NAMES_DROPPED] - mountStatsAtStart[VirtualThreadMounts.NAMES_DROPPED]);
+      report.dropped("vthreads.namesForgotten", vthreads.namesForgotten());
+    }
   }
 
   /** Each resource closed whatever the others did; the session closes the shared JIT map. */
   @Override
   protected void release() {
+    // The helper stops writing first; the slots' mapping then turns anonymous (never unmapped).
+    closeQuietly(mounts);
+    closeQuietly(vthreadArena);
     closeQuietly(events);
     closeQuietly(sampling);
     closeQuietly(resolver);

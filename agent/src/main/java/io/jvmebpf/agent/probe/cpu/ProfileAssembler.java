@@ -10,6 +10,7 @@ import io.jvmebpf.agent.stacks.ResolvedStack;
 import io.jvmebpf.agent.stacks.StackLayouts;
 import io.jvmebpf.agent.stacks.StackResolver;
 import io.jvmebpf.agent.threads.ThreadRegistry;
+import io.jvmebpf.agent.vthreads.VirtualThreadTable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -25,6 +26,11 @@ import java.util.TreeMap;
  * from the joined JVM stack and keeps its own native leaf and kernel frames. Bounded at
  * {@value #MAX_STACKS} distinct (thread, stack) entries; past that, samples of new stacks count
  * under one {@code [more stacks]} frame of their thread.
+ *
+ * <p>A sample taken on a carrier while a virtual thread was mounted is the virtual thread's: its
+ * stacks go under the virtual thread (named with its carrier) in the profile, and into {@link
+ * VirtualThreadTable}; the carrier's own summary keeps counting it, as {@code virtualThreadSamples}
+ * too, since the kernel's thread is the one that ran.
  */
 final class ProfileAssembler {
   static final int MAX_STACKS = 65_536;
@@ -33,14 +39,24 @@ final class ProfileAssembler {
 
   private final StackResolver resolver;
   private final JavaSampleIndex javaSamples;
-  private final Map<Integer, Map<StackKey, long[]>> stacksByThread = new TreeMap<>();
+  private final VirtualThreadTable vthreads;
+  private final Map<ThreadKey, Map<StackKey, long[]>> stacksByThread = new TreeMap<>();
   private final Map<Integer, long[]> kernelSamplesByThread = new HashMap<>();
   private int stacks;
   private long overflow;
 
-  ProfileAssembler(StackResolver resolver, JavaSampleIndex javaSamples) {
+  ProfileAssembler(StackResolver resolver, JavaSampleIndex javaSamples, VirtualThreadTable vthreads) {
     this.resolver = resolver;
     this.javaSamples = javaSamples;
+    this.vthreads = vthreads;
+  }
+
+  /** A thread of the profile: a kernel thread, or a virtual thread (id not 0) on that carrier. */
+  private record ThreadKey(int tid, long vthread) implements Comparable<ThreadKey> {
+    @Override
+    public int compareTo(ThreadKey o) {
+      return tid != o.tid ? Integer.compare(tid, o.tid) : Long.compare(vthread, o.vthread);
+    }
   }
 
   record Result(Profile profile, Map<Integer, CpuSummary> perThread, long samples, long javaSamples,
@@ -52,12 +68,15 @@ final class ProfileAssembler {
   void add(Map<SampleKey, Long> kernelCounts, JoinedCounts joined) {
     for (Map.Entry<SampleKey, Long> entry : kernelCounts.entrySet()) {
       SampleKey key = entry.getKey();
+      if (key.vthread() != 0) {
+        vthreads.cpu(key.vthread(), key.tid(), entry.getValue());
+      }
       if (key.kernelStack() != StackLayouts.NO_STACK) {
         kernelSamplesByThread.computeIfAbsent(key.tid(), t -> new long[1])[0] += entry.getValue();
       }
       for (Map.Entry<Integer, Long> part : apportion(entry.getValue(), joined.split(key)).entrySet()) {
         Map<StackKey, long[]> threadStacks =
-            stacksByThread.computeIfAbsent(key.tid(), t -> new LinkedHashMap<>());
+            stacksByThread.computeIfAbsent(new ThreadKey(key.tid(), key.vthread()), t -> new LinkedHashMap<>());
         StackKey stack = frames(key, part.getKey());
         long[] n = threadStacks.get(stack);
         if (n == null) {
@@ -83,11 +102,15 @@ final class ProfileAssembler {
     List<StackSample> samples = new ArrayList<>();
     Map<Integer, CpuSummary> perThread = new TreeMap<>();
     long total = 0, java = 0, joinedTotal = 0;
-    for (Map.Entry<Integer, Map<StackKey, long[]>> thread : stacksByThread.entrySet()) {
-      int tid = thread.getKey();
-      String name = threads.identify(tid).name();
+    Map<Integer, long[]> figures = new HashMap<>(); // per kernel thread: total, java, joined, virtual
+    Map<Integer, Map<Frame, long[]>> hottestByTid = new HashMap<>();
+    for (Map.Entry<ThreadKey, Map<StackKey, long[]>> thread : stacksByThread.entrySet()) {
+      int tid = thread.getKey().tid();
+      long vthread = thread.getKey().vthread();
+      String name = vthread == 0 ? threads.identify(tid).name()
+          : virtualName(vthread, threads.identify(tid).name());
       long threadTotal = 0, threadJava = 0, threadJoined = 0;
-      Map<Frame, long[]> hottest = new HashMap<>();
+      Map<Frame, long[]> hottest = hottestByTid.computeIfAbsent(tid, t -> new HashMap<>());
       for (Map.Entry<StackKey, long[]> stack : thread.getValue().entrySet()) {
         long n = stack.getValue()[0];
         if (n == 0) {
@@ -107,13 +130,24 @@ final class ProfileAssembler {
           hottest.computeIfAbsent(top, f -> new long[1])[0] += n;
         }
       }
-      long kernelSamples = kernelSamplesByThread.getOrDefault(tid, new long[1])[0];
-      perThread.put(tid, new CpuSummary(threadTotal, kernelSamples, threadJava, threadJoined, top(hottest)));
+      long[] f = figures.computeIfAbsent(tid, t -> new long[4]);
+      f[0] += threadTotal;
+      f[1] += threadJava;
+      f[2] += threadJoined;
+      f[3] += vthread != 0 ? threadTotal : 0;
       total += threadTotal;
       java += threadJava;
       joinedTotal += threadJoined;
     }
+    figures.forEach((tid, f) -> perThread.put(tid, new CpuSummary(f[0],
+        kernelSamplesByThread.getOrDefault(tid, new long[1])[0], f[1], f[2], top(hottestByTid.get(tid)), f[3])));
     return new Result(new Profile(event, weightNs, samples), perThread, total, java, joinedTotal);
+  }
+
+  /** "burner-17 (virtual #123 on ForkJoinPool-1-worker-1)": the carrier kept in the name. */
+  private String virtualName(long vthread, String carrier) {
+    String name = vthreads.name(vthread);
+    return (name == null || name.isEmpty() ? "virtual" : name) + " (virtual #" + vthread + " on " + carrier + ")";
   }
 
   private StackKey frames(SampleKey key, int javaStack) {
