@@ -23,8 +23,9 @@ public final class VirtualThreadNames {
   };
   private long forgotten;
 
-  public synchronized void put(long id, String name) {
-    names.put(id, name);
+  /** Whether the id is new (a name sent again, after the helper's cache forgot it, is not). */
+  public synchronized boolean put(long id, String name) {
+    return names.put(id, name) == null;
   }
 
   /** The name, "" for a virtual thread without one, null when never sent or forgotten. */

@@ -33,8 +33,9 @@ public final class VirtualThreadTable {
 
   /** A virtual thread's name, sent at its first mount: one more thread of its pattern. */
   public synchronized void named(long id, String name) {
-    names.put(id, name);
-    usage(NamePattern.of(name)).threads++;
+    if (names.put(id, name)) {
+      usage(NamePattern.of(name)).threads++;
+    }
   }
 
   /** The name of a virtual thread, for the profile: null when unknown. */

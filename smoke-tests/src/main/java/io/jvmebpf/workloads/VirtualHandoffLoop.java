@@ -1,0 +1,54 @@
+package io.jvmebpf.workloads;
+
+import java.util.concurrent.SynchronousQueue;
+
+/**
+ * The measured loop of {@code bench/vthread-mounts}: two virtual threads hand an item over a
+ * {@link SynchronousQueue}, so each hand-off unmounts one and mounts the other: the most mounts a
+ * pair of virtual threads makes, the worst case for work done at each mount. After the warm-up,
+ * times N hand-offs and prints {@code ns/op=<mean per hand-off>} and {@code handoffs=<all of
+ * them, warm-up included>}. Virtual threads through reflection (compiled for Java 17, runs on 21+).
+ * Usage: {@code VirtualHandoffLoop N [WARMUP_SECONDS]}
+ */
+public final class VirtualHandoffLoop {
+  private VirtualHandoffLoop() {}
+
+  public static void main(String[] args) throws Exception {
+    long n = Long.parseLong(args[0]);
+    long warmupNanos = (long) (1e9 * (args.length > 1 ? Double.parseDouble(args[1]) : 1));
+    SynchronousQueue<Long> queue = new SynchronousQueue<>();
+    long[] result = new long[2]; // elapsed ns, hand-offs
+    Thread taker = VirtualThreadsWorkload.startVirtual("taker", () -> {
+      try {
+        while (queue.take() >= 0) {
+          // each take is one hand-off
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    Thread giver = VirtualThreadsWorkload.startVirtual("giver", () -> {
+      try {
+        long handoffs = 0;
+        long warmUntil = System.nanoTime() + warmupNanos;
+        while (System.nanoTime() < warmUntil) {
+          for (int i = 0; i < 10_000; i++, handoffs++) {
+            queue.put(handoffs);
+          }
+        }
+        long start = System.nanoTime();
+        for (long i = 0; i < n; i++, handoffs++) {
+          queue.put(handoffs);
+        }
+        result[0] = System.nanoTime() - start;
+        result[1] = handoffs;
+        queue.put(-1L);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    giver.join();
+    taker.join();
+    System.out.printf("ns/op=%.1f%nhandoffs=%d%n", (double) result[0] / n, result[1]);
+  }
+}

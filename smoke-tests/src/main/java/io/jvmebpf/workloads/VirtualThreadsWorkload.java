@@ -1,0 +1,72 @@
+package io.jvmebpf.workloads;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Virtual threads with known roles: {@code burner-N} spin 50 ms on CPU, {@code sleeper-N} sleep
+ * 50 ms, all started at once on the default scheduler, so the carriers
+ * ({@code ForkJoinPool-1-worker-N}) run burners nearly all the time they run. Prints the wall time
+ * and how many of each ended. Virtual threads are reached through reflection: the workloads are
+ * compiled for Java 17, and this one needs a JVM 21+.
+ * Usage: {@code VirtualThreadsWorkload DELAY_MS BURNERS SLEEPERS [MILLIS]}: after DELAY_MS, time for
+ * an agent to be ready (virtual threads mounted before it follows them are their carriers').
+ */
+public final class VirtualThreadsWorkload {
+  static volatile long sink;
+
+  private VirtualThreadsWorkload() {}
+
+  public static void main(String[] args) throws Exception {
+    Thread.sleep(Long.parseLong(args[0]));
+    int burners = Integer.parseInt(args[1]);
+    int sleepers = Integer.parseInt(args[2]);
+    long millis = args.length > 3 ? Long.parseLong(args[3]) : 50;
+    long started = System.nanoTime();
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < Math.max(burners, sleepers); i++) {
+      if (i < burners) {
+        threads.add(startVirtual("burner-" + i, () -> burn(millis)));
+      }
+      if (i < sleepers) {
+        threads.add(startVirtual("sleeper-" + i, () -> sleep(millis)));
+      }
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    System.out.println("virtual threads ended: " + threads.size() + " (" + burners + " burners, " + sleepers
+        + " sleepers) in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+  }
+
+  /** Thread.ofVirtual().name(name).start(task), on Java 21+. */
+  static Thread startVirtual(String name, Runnable task) throws Exception {
+    Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+    Class<?> ofVirtual = Class.forName("java.lang.Thread$Builder$OfVirtual");
+    builder = ofVirtual.getMethod("name", String.class).invoke(builder, name);
+    Method start = Class.forName("java.lang.Thread$Builder").getMethod("start", Runnable.class);
+    return (Thread) start.invoke(builder, task);
+  }
+
+  static void burn(long millis) {
+    long end = System.nanoTime() + millis * 1_000_000;
+    long x = 1;
+    while (System.nanoTime() < end) {
+      for (int i = 0; i < 10_000; i++) {
+        x ^= x << 13;
+        x ^= x >>> 7;
+        x ^= x << 17;
+      }
+    }
+    sink = x;
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
