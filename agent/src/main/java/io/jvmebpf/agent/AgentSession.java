@@ -11,6 +11,7 @@ import io.jvmebpf.agent.overhead.BpfRunTimeSampler;
 import io.jvmebpf.agent.overhead.SelfOverhead;
 import io.jvmebpf.agent.probe.BpfUsage;
 import io.jvmebpf.agent.probe.FeatureStatus;
+import io.jvmebpf.agent.probe.cpu.CpuProbe;
 import io.jvmebpf.agent.probe.LiveCounts;
 import io.jvmebpf.agent.probe.ProbeContext;
 import io.jvmebpf.agent.probe.Probes;
@@ -169,7 +170,12 @@ public final class AgentSession {
       if (!cpu && !offCpu) {
         jfr.stopNativeSamples();
       }
-      if (!offCpu) {
+      CpuProbe cpuProbe = probes.running(CpuProbe.class);
+      boolean vthreads = cpuProbe != null && options.cpu().vthreads();
+      if (vthreads) {
+        jfr.onVirtualBlocks(cpuProbe::virtualBlock);
+      }
+      if (!offCpu && !vthreads) {
         jfr.stopBlocks();
       }
       if (!(probes.features().get("net") instanceof FeatureStatus.On)) {
@@ -409,7 +415,13 @@ public final class AgentSession {
    * JFR instruments every park and monitor wait, and records one with a stack per block past it.
    */
   private static Duration blockThreshold(AgentOptions options) {
-    return options.offCpu().on() ? Duration.ofNanos(Math.max(options.offCpu().minNs(), 1_000_000L)) : null;
+    return options.offCpu().on() ? Duration.ofNanos(Math.max(options.offCpu().minNs(), 1_000_000L))
+        : followsVirtualThreads(options) ? Duration.ofMillis(1) : null;
+  }
+
+  /** Virtual threads' blocks come from JFR only: the kernel never sees a virtual thread block. */
+  private static boolean followsVirtualThreads(AgentOptions options) {
+    return options.cpu().on() && options.cpu().vthreads();
   }
 
   /** The JVM's socket events for naming the Java code that used each connection: net.jfr=. */

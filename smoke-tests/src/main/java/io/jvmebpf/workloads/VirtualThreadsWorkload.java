@@ -3,18 +3,21 @@ package io.jvmebpf.workloads;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Virtual threads with known roles: {@code burner-N} spin 50 ms on CPU, {@code sleeper-N} sleep
  * 50 ms, all started at once on the default scheduler, so the carriers
- * ({@code ForkJoinPool-1-worker-N}) run burners nearly all the time they run. Prints the wall time
- * and how many of each ended. Virtual threads are reached through reflection: the workloads are
+ * ({@code ForkJoinPool-1-worker-N}) run burners nearly all the time they run. Prints the wall time,
+ * how many of each ended, and the time the sleepers' {@code Thread.sleep} calls took as they
+ * measured it: 50 ms asleep, then as long as it took a carrier busy with burners to run them again. Virtual threads are reached through reflection: the workloads are
  * compiled for Java 17, and this one needs a JVM 21+.
  * Usage: {@code VirtualThreadsWorkload DELAY_MS BURNERS SLEEPERS [MILLIS]}: after DELAY_MS, time for
  * an agent to be ready (virtual threads mounted before it follows them are their carriers').
  */
 public final class VirtualThreadsWorkload {
   static volatile long sink;
+  private static final AtomicLong sleptNs = new AtomicLong();
 
   private VirtualThreadsWorkload() {}
 
@@ -38,6 +41,9 @@ public final class VirtualThreadsWorkload {
     }
     System.out.println("virtual threads ended: " + threads.size() + " (" + burners + " burners, " + sleepers
         + " sleepers) in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+    System.out.println("sleepers slept-ns=" + sleptNs.get());
+    Thread.sleep(1500); // JFR hands its records over about once a second: the last sleeps' too
+
   }
 
   /** Thread.ofVirtual().name(name).start(task), on Java 21+. */
@@ -63,8 +69,10 @@ public final class VirtualThreadsWorkload {
   }
 
   static void sleep(long millis) {
+    long start = System.nanoTime();
     try {
       Thread.sleep(millis);
+      sleptNs.addAndGet(System.nanoTime() - start);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

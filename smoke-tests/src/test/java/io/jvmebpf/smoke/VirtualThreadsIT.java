@@ -18,7 +18,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * samples the carriers; the ground truth is that the carriers, while they ran, ran burners nearly
  * all the time (a sleeper is mounted for microseconds around its sleep): so at least 90% of the
  * carriers' samples must be the burners', the sleepers' next to none, and every virtual thread
- * named and counted once under its pattern.
+ * named and counted once under its pattern. The sleepers' sleeps come from the JVM's
+ * own records (the kernel never sees a virtual thread block), with offcpu=off: virtual threads
+ * need no scheduler tracer. Without -XX:+PreserveFramePointer, as users run, the kernel's walk stops
+ * at JIT code: a burner's Java frames come from the JVM's own sample of that virtual thread.
  */
 @ExtendWith(RequiresBpf.class)
 class VirtualThreadsIT {
@@ -34,7 +37,6 @@ class VirtualThreadsIT {
     // 25 s of CPU on two carriers: minutes on a busy machine. The 5 s delay lets the agent start.
     run = AgentRun.of(WORKLOAD, "5000", Integer.toString(EACH), Integer.toString(EACH))
         .agentOptions("syscalls=off,offcpu=off,net=off,files=off,processes=off,faults=off")
-        .jvmFlags("-XX:+PreserveFramePointer")
         .timeoutSeconds(300)
         .run();
     summary = run.summary();
@@ -75,14 +77,42 @@ class VirtualThreadsIT {
   }
 
   @Test
-  void theProfileNamesEachBurnerWithItsCarrier() throws Exception {
+  void theProfileNamesEachBurnerWithItsCarrierAndItsJavaFrames() throws Exception {
     List<String> collapsed = Files.readAllLines(run.reportDir().resolve("cpu.collapsed"));
-    long burnerLines = collapsed.stream()
+    List<String> burnerLines = collapsed.stream()
         .filter(l -> l.startsWith("[burner-") && l.contains(" (virtual #") && l.contains(" on ForkJoinPool-1-worker-"))
-        .count();
-    assertTrue(burnerLines >= EACH / 2, "profile lines of burners: " + burnerLines);
-    assertTrue(collapsed.stream().anyMatch(l -> l.startsWith("[burner-") && l.contains("VirtualThreadsWorkload.burn")),
-        "no burner stack with its Java frame");
+        .toList();
+    long threads = burnerLines.stream().map(l -> l.substring(0, l.indexOf(' '))).distinct().count();
+    assertTrue(threads >= EACH / 2, "burners in the profile: " + threads);
+    long all = burnerLines.stream().mapToLong(VirtualThreadsIT::count).sum();
+    long burning = burnerLines.stream().filter(l -> l.contains("VirtualThreadsWorkload.burn")).mapToLong(VirtualThreadsIT::count).sum();
+    System.out.printf("burner samples under VirtualThreadsWorkload.burn: %d of %d%n", burning, all);
+    assertTrue(burning >= all / 2, "burner samples with their Java frame: " + burning + " of " + all);
+  }
+
+  private static long count(String collapsedLine) {
+    return Long.parseLong(collapsedLine.substring(collapsedLine.lastIndexOf(' ') + 1));
+  }
+
+  @Test
+  void theSleepersShowTheirSleepsOffCpuAndTheBurnersNone() {
+    JsonNode sleepers = pattern("sleeper-#");
+    long asleep = 0;
+    for (JsonNode ns : sleepers.path("offCpuNs")) {
+      asleep += ns.asLong();
+    }
+    System.out.printf("sleepers: %d blocks, %d ms off CPU %s%n", sleepers.path("blocks").asLong(), asleep / 1_000_000,
+        sleepers.path("offCpuNs"));
+    // A sleep lasts 50 ms and then until a carrier, busy with burners, runs the sleeper again: the
+    // truth is what the sleepers measured around their Thread.sleep calls.
+    String line = run.stdout().stream().filter(l -> l.startsWith("sleepers slept-ns=")).findFirst().orElseThrow();
+    long measured = Long.parseLong(line.substring(line.indexOf('=') + 1));
+    System.out.printf("sleepers measured %d ms in Thread.sleep%n", measured / 1_000_000);
+    assertEquals(EACH, sleepers.path("blocks").asLong(), sleepers.toString());
+    assertTrue(asleep >= EACH * BURN_NS, "sleepers off CPU " + asleep + " ns: " + sleepers);
+    assertTrue(Math.abs((double) asleep / measured - 1) <= 0.05,
+        "sleepers off CPU " + asleep + " ns, their own measure " + measured + " ns: " + sleepers);
+    assertEquals(0, pattern("burner-#").path("blocks").asLong(), pattern("burner-#").toString());
   }
 
   private static JsonNode pattern(String name) {

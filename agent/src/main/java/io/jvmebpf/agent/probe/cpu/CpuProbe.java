@@ -24,6 +24,7 @@ import io.jvmebpf.agent.stacks.StackResolver;
 import io.jvmebpf.bpf.BpfMap;
 import io.jvmebpf.bpf.BpfObject;
 import io.jvmebpf.bpf.RingBuffer;
+import io.jvmebpf.jfr.JavaVirtualBlock;
 import io.jvmebpf.agent.vthreads.VirtualThreadTable;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -198,6 +199,18 @@ public final class CpuProbe extends PolledBpfProbe {
     }
   }
 
+  /** A virtual thread's block as JFR recorded it, by the JVM's reason. */
+  public void virtualBlock(JavaVirtualBlock block) {
+    String reason = switch (block.event()) {
+      case "jdk.ThreadSleep" -> "sleep";
+      case "jdk.ThreadPark" -> "park";
+      case "jdk.JavaMonitorEnter" -> "monitor";
+      case "jdk.JavaMonitorWait" -> "wait";
+      default -> block.event();
+    };
+    vthreads.block(block.javaThreadId(), block.name(), reason, block.durationNanos());
+  }
+
   private void drainNames() {
     VirtualThreadMounts started = mounts;
     if (started != null) {
@@ -211,8 +224,9 @@ public final class CpuProbe extends PolledBpfProbe {
       int tid = (int) event[at + TID_AND_EPOCH];
       long userStack = event[at + USER_STACK];
       long vthread = event[at + VTHREAD];
-      // The carrier's JVM samples are not the virtual thread's: it keeps the kernel's walk.
-      int javaStack = vthread != 0 ? SampleKey.NO_JAVA_STACK
+      // Mounted, the JVM samples the virtual thread, not its carrier: joined by the virtual thread.
+      int javaStack = vthread != 0
+          ? javaSamples.nearestVirtual(vthread, event[at + TIME], maxJoinGapNs, mayJoinNative(epoch, userStack))
           : javaSamples.nearest(tid, event[at + TIME], maxJoinGapNs, mayJoinNative(epoch, userStack));
       joined.add(new SampleKey(epoch, tid, event[at + KERNEL_STACK], userStack, vthread, javaStack));
     });
