@@ -37,7 +37,10 @@ static jfieldID name_field;
 static struct jvmebpf_vthread_slot *slots;
 static uint32_t slot_count;
 static int active;
-static uint64_t stats[JVMEBPF_VT_STAT_COUNT];
+/* Written by every carrier: on a cache line of their own, away from what the callbacks only read. */
+static struct {
+  uint64_t count[JVMEBPF_VT_STAT_COUNT];
+} __attribute__((aligned(64))) stats; /* aligned: its size a whole line, shared with nothing */
 static uint64_t named[NAMED_CACHE];
 
 static struct jvmebpf_vthread_name names[JVMEBPF_VTHREAD_PENDING_NAMES];
@@ -49,7 +52,7 @@ static char names_lock;
 static __thread uint32_t carrier_tid;
 
 static void count(enum jvmebpf_vthread_stat stat) {
-  __atomic_add_fetch(&stats[stat], 1, __ATOMIC_RELAXED);
+  __atomic_add_fetch(&stats.count[stat], 1, __ATOMIC_RELAXED);
 }
 
 static uint32_t current_tid(void) {
@@ -91,6 +94,8 @@ static void send_name(JNIEnv *jni, jthread vthread, jlong id) {
   }
   __atomic_store_n(cached, (uint64_t)id, __ATOMIC_RELAXED);
   char name[JVMEBPF_VTHREAD_NAME_BYTES];
+  name[0] = '\0';
+  name[sizeof name - 1] = '\0';
   uint32_t length = 0;
   jstring string = (jstring)(*jni)->GetObjectField(jni, vthread, name_field);
   if (string != NULL) {
@@ -347,6 +352,6 @@ JNIEXPORT size_t jvmebpf_vthreads_drain(void *buf, size_t cap) {
 
 JNIEXPORT void jvmebpf_vthreads_stats(uint64_t *out, int n) {
   for (int i = 0; out != NULL && i < n && i < JVMEBPF_VT_STAT_COUNT; i++) {
-    out[i] = __atomic_load_n(&stats[i], __ATOMIC_RELAXED);
+    out[i] = __atomic_load_n(&stats.count[i], __ATOMIC_RELAXED);
   }
 }
