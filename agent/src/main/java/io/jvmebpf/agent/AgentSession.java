@@ -145,7 +145,9 @@ public final class AgentSession {
       // First, so that JFR's start-up (a few hundred ms, on its own thread) overlaps BPF loading.
       jfr = JfrEvents.start(new JfrEvents.Subscriptions(
           threads::javaThread, executionSamplePeriod(options), nativeSamplePeriod(options), javaSamples,
-          blockThreshold(options), javaBlocks, socketThreshold(options), javaSockets, heap,
+          // Recorded for virtual threads alone when offcpu is off: no probe joins platform threads' blocks then.
+          blockThreshold(options), options.offCpu().on() ? javaBlocks : block -> {}, socketThreshold(options),
+          javaSockets, heap,
           options.jfrEvents() ? KernelEvents.NAMES : List.of()));
       // The threads already running, which no JFR event will announce. Attached to a running JVM,
       // before returning: main may end any moment and leave its tid to DestroyJavaVM. At premain,

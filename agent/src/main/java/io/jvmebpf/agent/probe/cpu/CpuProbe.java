@@ -322,6 +322,11 @@ public final class CpuProbe extends PolledBpfProbe {
     return new int[] {sampling.attached(), sampling.offlined()};
   }
 
+  /** Whether the JVMTI helper publishes mounts for this probe (started, not refused). */
+  boolean followsVirtualThreads() {
+    return mounts != null;
+  }
+
   /** Epochs whose maps were drained and emptied so far. */
   int epochsDrained() {
     return epochsDrained;
