@@ -34,8 +34,11 @@ static jint mount_index = -1;
 static jint unmount_index = -1;
 static jfieldID tid_field;
 static jfieldID name_field;
-static struct jvmebpf_vthread_slot *slots;
-static uint32_t slot_count;
+/* The slot arrays written: one per BPF object that reads them (the CPU sampler's, the syscalls'). */
+static struct {
+  struct jvmebpf_vthread_slot *slots; /* NULL: a free entry */
+  uint32_t count;
+} arrays[JVMEBPF_VTHREAD_SLOT_ARRAYS];
 static int active;
 /* Written by every carrier: on a cache line of their own, away from what the callbacks only read. */
 static struct {
@@ -67,8 +70,9 @@ static uint32_t current_tid(void) {
  * the slot count) is taken over only while that carrier runs no virtual thread; otherwise the
  * mount goes unpublished and counted, and its samples stay the carrier's.
  */
-static void publish(uint32_t tid, uint64_t vthread) {
-  struct jvmebpf_vthread_slot *slot = &slots[tid % slot_count];
+static void publish_into(struct jvmebpf_vthread_slot *slots, uint32_t length, uint32_t tid,
+                         uint64_t vthread) {
+  struct jvmebpf_vthread_slot *slot = &slots[tid % length];
   uint32_t owner = __atomic_load_n(&slot->tid, __ATOMIC_RELAXED);
   if (owner != tid) {
     if (vthread == 0) {
@@ -84,6 +88,15 @@ static void publish(uint32_t tid, uint64_t vthread) {
   // The BPF program reads the slot on this carrier's own CPU, between its instructions: program
   // order is all it needs, no fence.
   __atomic_store_n(&slot->vthread, vthread, __ATOMIC_RELAXED);
+}
+
+static void publish(uint32_t tid, uint64_t vthread) {
+  for (int i = 0; i < JVMEBPF_VTHREAD_SLOT_ARRAYS; i++) {
+    struct jvmebpf_vthread_slot *slots = __atomic_load_n(&arrays[i].slots, __ATOMIC_ACQUIRE);
+    if (slots != NULL) {
+      publish_into(slots, arrays[i].count, tid, vthread);
+    }
+  }
 }
 
 /* Sends the name of a virtual thread not named before (as far as the cache remembers). */
@@ -285,21 +298,40 @@ static void disable_events(void) {
 }
 
 /*
- * Starts publishing into slots[0 .. slot_count): memory that stays writable for the life of the
- * process (the Java side replaces the mapping with anonymous memory when it is done, never unmaps
- * it, since a callback may still be running). Call from a Java thread, never twice at once.
- * Returns 0, or -1 with a sentence in error.
+ * Adds slots[0 .. count) to the arrays every mount and unmount is written into, from now on:
+ * memory that stays writable for the life of the process (the Java side replaces the mapping with
+ * anonymous memory when it is done, never unmaps it, since a callback may still be running).
+ * Returns the array's index, -1 when JVMEBPF_VTHREAD_SLOT_ARRAYS are in use. Callers serialize.
  */
-JNIEXPORT int jvmebpf_vthreads_start(JavaVM *java_vm, void *slot_memory, uint32_t count_of_slots,
-                                     char *error, size_t error_cap) {
-  if (java_vm == NULL || slot_memory == NULL || count_of_slots == 0) {
-    return fail(error, error_cap, "no JavaVM or no slots were given");
+JNIEXPORT int jvmebpf_vthreads_add_slots(void *slots, uint32_t count) {
+  for (int i = 0; slots != NULL && count > 0 && i < JVMEBPF_VTHREAD_SLOT_ARRAYS; i++) {
+    if (__atomic_load_n(&arrays[i].slots, __ATOMIC_ACQUIRE) == NULL) {
+      arrays[i].count = count;
+      __atomic_store_n(&arrays[i].slots, (struct jvmebpf_vthread_slot *)slots, __ATOMIC_RELEASE);
+      return i;
+    }
+  }
+  return -1;
+}
+
+/* No more writes into array `index` start after this returns (one under way may still land). */
+JNIEXPORT void jvmebpf_vthreads_remove_slots(int index) {
+  if (index >= 0 && index < JVMEBPF_VTHREAD_SLOT_ARRAYS) {
+    __atomic_store_n(&arrays[index].slots, NULL, __ATOMIC_RELEASE);
+  }
+}
+
+/*
+ * Starts taking the mount events, written into the arrays added. Call from a Java thread, never
+ * twice at once. Returns 0, or -1 with a sentence in error.
+ */
+JNIEXPORT int jvmebpf_vthreads_start(JavaVM *java_vm, char *error, size_t error_cap) {
+  if (java_vm == NULL) {
+    return fail(error, error_cap, "no JavaVM was given");
   }
   if (env == NULL && create_env(java_vm, error, error_cap) != 0) {
     return -1;
   }
-  slots = slot_memory;
-  slot_count = count_of_slots;
   __atomic_store_n(&names_lock, 0, __ATOMIC_RELEASE);
   names_head = names_count = 0;
   __atomic_store_n(&active, 1, __ATOMIC_RELEASE);

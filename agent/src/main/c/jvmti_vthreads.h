@@ -17,6 +17,9 @@ struct jvmebpf_vthread_slot {
   uint64_t vthread; /* the mounted virtual thread's Thread.threadId(); 0: none */
 };
 
+/* Slot arrays written at once: one per BPF object that reads them. */
+#define JVMEBPF_VTHREAD_SLOT_ARRAYS 4
+
 /* A virtual thread's name, sent at its first mount: fixed-size entries, drained as they are. */
 #define JVMEBPF_VTHREAD_NAME_BYTES 240
 struct jvmebpf_vthread_name {
@@ -36,8 +39,9 @@ enum jvmebpf_vthread_stat {
   JVMEBPF_VT_STAT_COUNT
 };
 
-JNIEXPORT int jvmebpf_vthreads_start(JavaVM *java_vm, void *slots, uint32_t slot_count,
-                                     char *error, size_t error_cap);
+JNIEXPORT int jvmebpf_vthreads_add_slots(void *slots, uint32_t count);
+JNIEXPORT void jvmebpf_vthreads_remove_slots(int index);
+JNIEXPORT int jvmebpf_vthreads_start(JavaVM *java_vm, char *error, size_t error_cap);
 JNIEXPORT void jvmebpf_vthreads_stop(void);
 JNIEXPORT size_t jvmebpf_vthreads_drain(void *buf, size_t cap);
 JNIEXPORT void jvmebpf_vthreads_stats(uint64_t *out, int count);

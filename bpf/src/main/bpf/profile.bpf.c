@@ -15,10 +15,6 @@
 #include "counters.h"
 #include "stacks.h"
 
-#ifndef BPF_F_MMAPABLE
-#define BPF_F_MMAPABLE (1U << 10) /* the minimal vmlinux.h has no uapi enums */
-#endif
-
 const volatile struct profile_config cfg = {};
 
 #define COUNT_MAP(name)								\
@@ -45,13 +41,7 @@ struct {
 STACK_SCRATCH(scratch);
 
 /* Carrier tid modulo VTHREAD_SLOTS -> the virtual thread it runs; written by the JVM only. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, VTHREAD_SLOTS);
-	__type(key, __u32);
-	__type(value, struct vthread_slot);
-} vthread_slots SEC(".maps");
+VTHREAD_SLOTS_MAP(vthread_slots);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -91,18 +81,14 @@ int sample(void *ctx)
 {
 	struct sample_key key = {};
 	struct sample_event *event;
-	__u32 zero = 0, *current, index;
-	struct vthread_slot *slot;
+	__u32 zero = 0, *current;
 
 	if (!in_scope(&cfg.scope, &key.tid))
 		return 0;
 	increment(&counters, PROFILE_SAMPLES);
 
 	// A carrier running a virtual thread: the sample is the virtual thread's.
-	index = key.tid % VTHREAD_SLOTS;
-	slot = bpf_map_lookup_elem(&vthread_slots, &index);
-	if (slot && slot->tid == key.tid)
-		key.vthread = slot->vthread;
+	key.vthread = mounted_vthread(&vthread_slots, key.tid);
 
 	current = bpf_map_lookup_elem(&epoch, &zero);
 	key.epoch = current && *current ? 1 : 0;

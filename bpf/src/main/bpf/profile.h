@@ -4,9 +4,9 @@
 #define JVM_EBPF_PROFILE_H
 
 #include "scope.h"
+#include "vthreads.h"
 
 #define PROFILE_RINGBUF_BYTES (256 * 1024)
-#define VTHREAD_SLOTS 4096	/* carriers: a carrier's slot is its tid modulo this */
 
 struct profile_config {
 	struct scope scope;
@@ -22,17 +22,6 @@ struct sample_key {
 	__u64 kernel_stack;
 	__u64 user_stack;
 	__u64 vthread;		/* the virtual thread mounted on the thread (Thread.threadId()), or 0 */
-};
-
-/*
- * Which virtual thread a carrier runs, in `vthread_slots`, which the JVM maps into its memory: the
- * JVMTI helper (agent/src/main/c/jvmti_vthreads.c) writes it at every mount and unmount, the
- * program only reads it. Read on the carrier's own CPU, so program order is all it takes.
- */
-struct vthread_slot {
-	__u32 tid;		/* the carrier owning the slot; another tid: not this thread's */
-	__u32 unused;
-	__u64 vthread;		/* 0: no virtual thread mounted */
 };
 
 /* One per sample, for joining it with the JVM's own sample of the same thread nearest in time. */

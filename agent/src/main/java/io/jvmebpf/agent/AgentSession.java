@@ -11,7 +11,7 @@ import io.jvmebpf.agent.overhead.BpfRunTimeSampler;
 import io.jvmebpf.agent.overhead.SelfOverhead;
 import io.jvmebpf.agent.probe.BpfUsage;
 import io.jvmebpf.agent.probe.FeatureStatus;
-import io.jvmebpf.agent.probe.cpu.CpuProbe;
+import io.jvmebpf.agent.vthreads.VirtualThreadTable;
 import io.jvmebpf.agent.probe.LiveCounts;
 import io.jvmebpf.agent.probe.ProbeContext;
 import io.jvmebpf.agent.probe.Probes;
@@ -139,6 +139,7 @@ public final class AgentSession {
     JavaSampleIndex javaSamples = new JavaSampleIndex();
     JavaBlockIndex javaBlocks = new JavaBlockIndex();
     JavaSocketIndex javaSockets = new JavaSocketIndex();
+    VirtualThreadTable vthreads = new VirtualThreadTable();
     if (unavailable == null) {
       threads.currentThread();
       heap = options.memory().javaAlloc() ? new JavaHeapRecorder() : null;
@@ -160,7 +161,7 @@ public final class AgentSession {
     }
     CodeSymbols symbols = ProcessCodeSymbols.open(log, jfr == null ? () -> true : jfr::started);
     Probes probes = Probes.start(
-        new ProbeContext(scope, options, log, threads, symbols, javaSamples, javaBlocks, javaSockets), syscalls,
+        new ProbeContext(scope, options, log, threads, symbols, javaSamples, javaBlocks, javaSockets, vthreads), syscalls,
         unavailable);
     if (jfr != null) {
       // What no probe that started can join with.
@@ -172,12 +173,11 @@ public final class AgentSession {
       if (!cpu && !offCpu) {
         jfr.stopNativeSamples();
       }
-      CpuProbe cpuProbe = probes.running(CpuProbe.class);
-      boolean vthreads = cpuProbe != null && options.cpu().vthreads();
-      if (vthreads) {
-        jfr.onVirtualBlocks(cpuProbe::virtualBlock);
+      boolean followed = cpu && options.cpu().vthreads();
+      if (followed) {
+        jfr.onVirtualBlocks(vthreads::block);
       }
-      if (!offCpu && !vthreads) {
+      if (!offCpu && !followed) {
         jfr.stopBlocks();
       }
       if (!(probes.features().get("net") instanceof FeatureStatus.On)) {

@@ -1,5 +1,8 @@
 package io.jvmebpf.workloads;
 
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +15,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * how many of each ended, and the time the sleepers' {@code Thread.sleep} calls took as they
  * measured it: 50 ms asleep, then as long as it took a carrier busy with burners to run them again. Virtual threads are reached through reflection: the workloads are
  * compiled for Java 17, and this one needs a JVM 21+.
- * Usage: {@code VirtualThreadsWorkload DELAY_MS BURNERS SLEEPERS [MILLIS]}: after DELAY_MS, time for
- * an agent to be ready (virtual threads mounted before it follows them are their carriers').
+ * With WRITERS, {@code writer-N} virtual threads each make exactly WRITES one-byte write(2) calls
+ * to /dev/null.
+ * Usage: {@code VirtualThreadsWorkload DELAY_MS BURNERS SLEEPERS [MILLIS [WRITERS WRITES]]}: after
+ * DELAY_MS, time for an agent to be ready (virtual threads mounted before it follows them are
+ * their carriers').
  */
 public final class VirtualThreadsWorkload {
   static volatile long sink;
@@ -26,8 +32,13 @@ public final class VirtualThreadsWorkload {
     int burners = Integer.parseInt(args[1]);
     int sleepers = Integer.parseInt(args[2]);
     long millis = args.length > 3 ? Long.parseLong(args[3]) : 50;
+    int writers = args.length > 5 ? Integer.parseInt(args[4]) : 0;
+    int writes = args.length > 5 ? Integer.parseInt(args[5]) : 0;
     long started = System.nanoTime();
     List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < writers; i++) {
+      threads.add(startVirtual("writer-" + i, () -> write(writes)));
+    }
     for (int i = 0; i < Math.max(burners, sleepers); i++) {
       if (i < burners) {
         threads.add(startVirtual("burner-" + i, () -> burn(millis)));
@@ -66,6 +77,16 @@ public final class VirtualThreadsWorkload {
       }
     }
     sink = x;
+  }
+
+  static void write(int writes) {
+    try (FileOutputStream out = new FileOutputStream("/dev/null")) {
+      for (int i = 0; i < writes; i++) {
+        out.write(i); // one write(2) each
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static void sleep(long millis) {

@@ -115,7 +115,30 @@ class VirtualThreadsIT {
     assertEquals(0, pattern("burner-#").path("blocks").asLong(), pattern("burner-#").toString());
   }
 
+  /**
+   * 100 {@code writer-N} virtual threads making exactly 1,000 one-byte writes each: the syscall
+   * probe counts 100,000 writes under {@code writer-#}, whichever carriers they ran on.
+   */
+  @Test
+  void theWritersSyscallsAreTheirsExactly() throws Exception {
+    AgentRun.Result writers = AgentRun.of(WORKLOAD, "5000", "0", "0", "50", "100", "1000")
+        .agentOptions("syscalls=write,offcpu=off,net=off,files=off,processes=off,faults=off")
+        .run();
+    assertEquals(0, writers.exitCode(), writers.describe());
+    Summary report = writers.summary();
+    JsonNode writer = pattern(report, "writer-#");
+    assertEquals(100, writer.path("threads").asLong(), writer.toString());
+    JsonNode write = writer.path("syscalls").path(0);
+    assertEquals("write", write.path("name").asText(), writer.toString());
+    assertEquals(100_000, write.path("count").asLong(), writer.toString());
+    assertEquals(0, report.dropped("syscalls.vthreadStatsMapFull"));
+  }
+
   private static JsonNode pattern(String name) {
+    return pattern(summary, name);
+  }
+
+  private static JsonNode pattern(Summary summary, String name) {
     for (JsonNode p : Summary.required(summary.root(), "virtualThreads").path("patterns")) {
       if (name.equals(p.path("name").asText())) {
         return p;

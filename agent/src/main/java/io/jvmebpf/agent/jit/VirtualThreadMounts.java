@@ -12,9 +12,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The JVMTI helper's virtual-thread half ({@code jvmti_vthreads.c}): from {@link #start} on, every
- * mount writes the virtual thread's id into its carrier's slot in {@code slots}, memory mapped from
- * the BPF array the CPU sampler reads, and every unmount writes 0; each virtual thread's name is
- * sent once, at its first mount, for {@link #drain}. One at a time per process.
+ * mount writes the virtual thread's id into its carrier's slot in each array given to {@link
+ * #publishInto} (memory mapped from the BPF arrays the CPU sampler and the syscall probe read),
+ * and every unmount writes 0; each virtual thread's name is sent once, at its first mount, for
+ * {@link #drain}. One at a time per process.
  */
 public final class VirtualThreadMounts implements AutoCloseable {
   /** Slots, and the bytes of one: profile.h's VTHREAD_SLOTS and struct vthread_slot. */
@@ -36,7 +37,9 @@ public final class VirtualThreadMounts implements AutoCloseable {
   private static final int STAT_COUNT = 4;
 
   private static final int ERROR_CAP = 512;
-  private static boolean running; // guarded by the class
+  private static final int SLOT_ARRAYS = 4; // JVMEBPF_VTHREAD_SLOT_ARRAYS
+  private static final java.util.List<SlotArray> arrays = new java.util.ArrayList<>(); // guarded by the class
+  private static VirtualThreadMounts current; // guarded by the class: the running one, or null
 
   /** Receives a virtual thread's id and name (empty when it has none). */
   @FunctionalInterface
@@ -44,6 +47,8 @@ public final class VirtualThreadMounts implements AutoCloseable {
     void accept(long id, String name);
   }
 
+  private final MethodHandle addSlots;
+  private final MethodHandle removeSlots;
   private final MethodHandle stop;
   private final MethodHandle drain;
   private final MethodHandle stats;
@@ -52,6 +57,10 @@ public final class VirtualThreadMounts implements AutoCloseable {
   private boolean closed; // guarded by this
 
   private VirtualThreadMounts(JvmtiHelper helper) {
+    addSlots = JvmtiHelper.downcall(helper.library(), "jvmebpf_vthreads_add_slots",
+        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    removeSlots = JvmtiHelper.downcall(helper.library(), "jvmebpf_vthreads_remove_slots",
+        FunctionDescriptor.ofVoid(JAVA_INT));
     stop = JvmtiHelper.downcall(helper.library(), "jvmebpf_vthreads_stop", FunctionDescriptor.ofVoid());
     drain = JvmtiHelper.downcall(helper.library(), "jvmebpf_vthreads_drain",
         FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG));
@@ -61,39 +70,101 @@ public final class VirtualThreadMounts implements AutoCloseable {
   }
 
   /**
-   * Starts publishing mounts into {@code slots} ({@link #SLOTS} x {@link #SLOT_BYTES} bytes, which
-   * must stay writable for the life of the process: see {@code BpfMap.mapSharedForNativeWriters}).
-   * Call from a Java thread.
+   * Writes mounts into {@code slots} too ({@link #SLOTS} x {@link #SLOT_BYTES} bytes, which must
+   * stay writable for the life of the process: see {@code BpfMap.mapSharedForNativeWriters}) while
+   * mounts are published, now or from {@link #start} on, until the returned handle is closed.
+   * Loads nothing: the helper is loaded by {@link #start}, which a JVM still starting (premain)
+   * cannot do.
+   */
+  public static AutoCloseable publishInto(MemorySegment slots) {
+    if (slots.byteSize() < (long) SLOTS * SLOT_BYTES) {
+      throw new IllegalArgumentException("slots: " + slots.byteSize() + " bytes");
+    }
+    SlotArray array = new SlotArray(slots);
+    synchronized (VirtualThreadMounts.class) {
+      arrays.add(array);
+      if (current != null) {
+        current.add(array);
+      }
+    }
+    return () -> {
+      synchronized (VirtualThreadMounts.class) {
+        arrays.remove(array);
+        if (current != null) {
+          current.remove(array);
+        }
+      }
+    };
+  }
+
+  /** One array of slots and, while written, its index in the helper. Guarded by the class. */
+  private static final class SlotArray {
+    final MemorySegment slots;
+    int index = -1;
+
+    SlotArray(MemorySegment slots) {
+      this.slots = slots;
+    }
+  }
+
+  private void add(SlotArray array) {
+    try {
+      array.index = (int) addSlots.invokeExact(array.slots, SLOTS);
+    } catch (Throwable t) {
+      throw new JvmtiException("jvmebpf_vthreads_add_slots failed: " + t, t);
+    }
+    if (array.index < 0) {
+      throw new JvmtiException("the JVMTI helper writes " + SLOT_ARRAYS + " slot arrays already");
+    }
+  }
+
+  private void remove(SlotArray array) {
+    if (array.index >= 0) {
+      try {
+        removeSlots.invokeExact(array.index);
+      } catch (Throwable t) {
+        throw new IllegalStateException("jvmebpf_vthreads_remove_slots failed", t);
+      }
+      array.index = -1;
+    }
+  }
+
+  /**
+   * Starts taking mounts and unmounts, written into the arrays of {@link #publishInto}. Call from
+   * a Java thread.
    *
    * @throws JvmtiException with the JVM's reason when it cannot (no can_support_virtual_threads,
    *     no mount events), or when another instance runs
    */
-  public static VirtualThreadMounts start(MemorySegment slots) {
-    if (slots.byteSize() < (long) SLOTS * SLOT_BYTES) {
-      throw new IllegalArgumentException("slots: " + slots.byteSize() + " bytes");
-    }
+  public static VirtualThreadMounts start() {
     JvmtiHelper helper = JvmtiHelper.load();
     synchronized (VirtualThreadMounts.class) {
-      if (running) {
+      if (current != null) {
         throw new JvmtiException("virtual-thread mounts are published already in this JVM");
       }
       VirtualThreadMounts mounts = new VirtualThreadMounts(helper);
+      try {
+        arrays.forEach(mounts::add);
+      } catch (JvmtiException e) {
+        arrays.forEach(mounts::remove);
+        mounts.arena.close();
+        throw e;
+      }
       MethodHandle start = JvmtiHelper.downcall(helper.library(), "jvmebpf_vthreads_start",
-          FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG));
+          FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
       try (Arena call = Arena.ofConfined()) {
         MemorySegment error = call.allocate(ERROR_CAP);
-        int rc = (int) start.invokeExact(helper.javaVm(), slots, SLOTS, error, (long) ERROR_CAP);
+        int rc = (int) start.invokeExact(helper.javaVm(), error, (long) ERROR_CAP);
         if (rc != 0) {
-          mounts.arena.close();
           throw new JvmtiException(error.getString(0));
         }
-      } catch (JvmtiException e) {
-        throw e;
       } catch (Throwable t) {
+        arrays.forEach(mounts::remove);
         mounts.arena.close();
-        throw new JvmtiException("the JVMTI helper's virtual-thread half could not start: " + t, t);
+        throw t instanceof JvmtiException e ? e
+            : new JvmtiException("the JVMTI helper's virtual-thread half could not start: " + t, t);
       }
-      running = true;
+      current = mounts;
       return mounts;
     }
   }
@@ -143,7 +214,8 @@ public final class VirtualThreadMounts implements AutoCloseable {
     } finally {
       arena.close();
       synchronized (VirtualThreadMounts.class) {
-        running = false;
+        arrays.forEach(this::remove); // written again by the next start
+        current = null;
       }
     }
   }

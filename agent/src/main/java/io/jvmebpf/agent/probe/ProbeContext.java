@@ -7,6 +7,7 @@ import io.jvmebpf.agent.stacks.JavaBlockIndex;
 import io.jvmebpf.agent.stacks.JavaSampleIndex;
 import io.jvmebpf.agent.stacks.JavaSocketIndex;
 import io.jvmebpf.agent.threads.ThreadRegistry;
+import io.jvmebpf.agent.vthreads.VirtualThreadTable;
 import io.jvmebpf.bpf.ProcessScope;
 
 /**
@@ -14,8 +15,10 @@ import io.jvmebpf.bpf.ProcessScope;
  * options, the log, the thread registry, and what names the kernel's stacks: the process's code
  * symbols (one JIT map for all probes: it is a JVMTI environment) and the JVM's recent Java stacks
  * from JFR, sampled ({@code javaSamples}), of blocking calls ({@code javaBlocks}) and of socket
- * reads and writes ({@code javaSockets}).
+ * reads and writes ({@code javaSockets}); and what virtual threads did, summed by the probes that
+ * see it ({@code vthreads}).
  */
 public record ProbeContext(
     ProcessScope scope, AgentOptions options, AgentLog log, ThreadRegistry threads,
-    CodeSymbols symbols, JavaSampleIndex javaSamples, JavaBlockIndex javaBlocks, JavaSocketIndex javaSockets) {}
+    CodeSymbols symbols, JavaSampleIndex javaSamples, JavaBlockIndex javaBlocks, JavaSocketIndex javaSockets,
+    VirtualThreadTable vthreads) {}

@@ -32,7 +32,7 @@ public final class ReportBuilder {
   private MemoryInfo memoryInfo;
   private JavaHeapInfo javaHeap;
   private SpanSummary spans;
-  private VirtualThreadSummary virtualThreads;
+  private java.util.function.Supplier<VirtualThreadSummary> virtualThreads;
   private final Map<String, Long> dropped = new LinkedHashMap<>();
   private CpuInfo cpuInfo;
   private OffCpuInfo offCpuInfo;
@@ -149,13 +149,14 @@ public final class ReportBuilder {
     return javaHeap;
   }
 
-  public void virtualThreads(VirtualThreadSummary summary) {
+  /** Built when asked for: the probes that add to virtual threads' figures contribute in any order. */
+  public void virtualThreads(java.util.function.Supplier<VirtualThreadSummary> summary) {
     virtualThreads = summary;
   }
 
   /** Null when virtual threads were not followed (vthreads=off, no CPU sampler, refused by the JVM). */
   public VirtualThreadSummary virtualThreads() {
-    return virtualThreads;
+    return virtualThreads == null ? null : virtualThreads.get();
   }
 
   public void spans(SpanSummary summary) {

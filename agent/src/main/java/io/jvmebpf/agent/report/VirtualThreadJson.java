@@ -36,6 +36,17 @@ final class VirtualThreadJson {
         json.writeEndObject();
       }
       json.writeEndArray();
+      json.writeArrayFieldStart("syscalls");
+      for (VirtualThreadSummary.Syscall c : p.syscalls()) {
+        json.writeStartObject();
+        json.writeStringField("name", c.name());
+        json.writeNumberField("count", c.count());
+        json.writeNumberField("errors", c.errors());
+        json.writeNumberField("totalNs", c.totalNs());
+        json.writeNumberField("maxNs", c.maxNs());
+        json.writeEndObject();
+      }
+      json.writeEndArray();
       json.writeEndObject();
     }
     json.writeEndArray();

@@ -21,9 +21,12 @@ public record VirtualThreadSummary(long mounts, long unmounts, long threads, Lis
    * @param offCpuNs time blocked, by the JVM's reason (park, sleep), from the JVM's own records
    * @param blocks blocks counted in offCpuNs
    * @param carriers the carriers their samples were taken on, most samples first (at most 8)
+   * @param syscalls the syscalls they made, most calls first (at most 10)
    */
   public record Pattern(String name, long threads, long cpuSamples, long cpuNs, Map<String, Long> offCpuNs,
-      long blocks, List<Carrier> carriers) {}
+      long blocks, List<Carrier> carriers, List<Syscall> syscalls) {}
+
+  public record Syscall(String name, long count, long errors, long totalNs, long maxNs) {}
 
   public record Carrier(int tid, String name, long samples) {}
 }

@@ -6,11 +6,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import io.jvmebpf.jfr.JavaVirtualBlock;
 import java.util.function.IntFunction;
 
 /**
  * Virtual threads' figures summed per name pattern as they arrive: how many ran (named at their
- * first mount), CPU samples by carrier, blocks by reason. Bounded at {@value #MAX_PATTERNS}
+ * first mount), CPU samples by carrier, blocks by reason, syscalls by name.
+ * One per session, shared by the probes and JFR's stream. Bounded at {@value #MAX_PATTERNS}
  * patterns; figures of further patterns go to {@value #OTHER}.
  */
 public final class VirtualThreadTable {
@@ -19,6 +21,7 @@ public final class VirtualThreadTable {
   /** Samples of a virtual thread whose name never arrived (it was dropped or forgotten). */
   static final String UNKNOWN = "[unknown]";
   private static final int MAX_CARRIERS = 8;
+  private static final int MAX_SYSCALLS = 10;
 
   private static final class Usage {
     long threads;
@@ -26,6 +29,7 @@ public final class VirtualThreadTable {
     long blocks;
     final Map<Integer, long[]> carriers = new HashMap<>();
     final Map<String, long[]> offCpuNs = new TreeMap<>();
+    final Map<String, long[]> syscalls = new HashMap<>(); // name -> count, errors, total ns, max ns
   }
 
   private final VirtualThreadNames names = new VirtualThreadNames();
@@ -48,6 +52,27 @@ public final class VirtualThreadTable {
     Usage usage = usage(pattern(id));
     usage.samples += samples;
     usage.carriers.computeIfAbsent(carrier, c -> new long[1])[0] += samples;
+  }
+
+  /** A virtual thread's block as JFR recorded it, by the JVM's reason. */
+  public void block(JavaVirtualBlock block) {
+    String reason = switch (block.event()) {
+      case "jdk.ThreadSleep" -> "sleep";
+      case "jdk.ThreadPark" -> "park";
+      case "jdk.JavaMonitorEnter" -> "monitor";
+      case "jdk.JavaMonitorWait" -> "wait";
+      default -> block.event();
+    };
+    block(block.javaThreadId(), block.name(), reason, block.durationNanos());
+  }
+
+  /** Syscalls virtual thread {@code id} made (on whichever carrier), as the kernel summed them. */
+  public synchronized void syscalls(long id, String syscall, long count, long errors, long totalNs, long maxNs) {
+    long[] s = usage(pattern(id)).syscalls.computeIfAbsent(syscall, n -> new long[4]);
+    s[0] += count;
+    s[1] += errors;
+    s[2] += totalNs;
+    s[3] = Math.max(s[3], maxNs);
   }
 
   /** A block of virtual thread {@code id} (its name from the JVM's record, if it has one). */
@@ -94,8 +119,15 @@ public final class VirtualThreadTable {
           .limit(MAX_CARRIERS)
           .map(c -> new VirtualThreadSummary.Carrier(c.getKey(), carrierName.apply(c.getKey()), c.getValue()[0]))
           .toList();
+      List<VirtualThreadSummary.Syscall> syscalls = u.syscalls.entrySet().stream()
+          .sorted(Comparator.comparingLong((Map.Entry<String, long[]> c) -> c.getValue()[0]).reversed()
+              .thenComparing(Map.Entry::getKey))
+          .limit(MAX_SYSCALLS)
+          .map(c -> new VirtualThreadSummary.Syscall(c.getKey(), c.getValue()[0], c.getValue()[1], c.getValue()[2],
+              c.getValue()[3]))
+          .toList();
       patterns.add(new VirtualThreadSummary.Pattern(entry.getKey(), u.threads, u.samples,
-          u.samples * sampleWeightNs, offCpu, u.blocks, carriers));
+          u.samples * sampleWeightNs, offCpu, u.blocks, carriers, syscalls));
     }
     patterns.sort(Comparator.comparingLong(VirtualThreadSummary.Pattern::cpuSamples).reversed()
         .thenComparing(Comparator.comparingLong(

@@ -33,9 +33,10 @@ class VirtualThreadMountsTest {
     AtomicInteger seen = new AtomicInteger();
     AtomicInteger checks = new AtomicInteger();
     List<Thread> threads = new ArrayList<>();
-    try (VirtualThreadMounts mounts = VirtualThreadMounts.start(SLOTS)) {
+    try (AutoCloseable published = VirtualThreadMounts.publishInto(SLOTS);
+        VirtualThreadMounts mounts = VirtualThreadMounts.start()) {
       long[] before = mounts.stats();
-      assertThrows(JvmtiException.class, () -> VirtualThreadMounts.start(SLOTS));
+      assertThrows(JvmtiException.class, VirtualThreadMounts::start);
       for (int i = 0; i < THREADS; i++) {
         threads.add(Thread.ofVirtual().name("probe-" + i).start(() -> {
           try {

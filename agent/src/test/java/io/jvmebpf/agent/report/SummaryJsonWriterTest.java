@@ -79,9 +79,10 @@ class SummaryJsonWriterTest {
                     new long[] {4_000_000L, 796_000_000L, 1_000_000L, 795_000_000L, 0, 60, 400, 300, 0}))),
             new VirtualThreadSummary(1500, 1499, 1000, List.of(
                 new VirtualThreadSummary.Pattern("burner-#", 500, 2400, 24_000_000_000L, Map.of(), 0,
-                    List.of(new VirtualThreadSummary.Carrier(51, "ForkJoinPool-1-worker-1", 1300))),
+                    List.of(new VirtualThreadSummary.Carrier(51, "ForkJoinPool-1-worker-1", 1300)), List.of()),
                 new VirtualThreadSummary.Pattern("sleeper-#", 500, 3, 30_000_000L,
-                    Map.of("sleep", 25_100_000_000L), 500, List.of()))));
+                    Map.of("sleep", 25_100_000_000L), 500, List.of(),
+                    List.of(new VirtualThreadSummary.Syscall("write", 1000, 2, 4_000_000, 90_000))))));
 
     Path written = new SummaryJsonWriter().write(summary, folder.resolve("nested/out"));
     assertEquals(folder.resolve("nested/out/summary.json"), written);
@@ -164,11 +165,12 @@ class SummaryJsonWriterTest {
     assertTrue(json.at("/threads/1/javaThreadId").isNull());
     assertEquals(List.of("process", "agent", "cpu", "offCpu", "threads", "processes", "files", "network",
         "connections", "memory", "spans", "virtualThreads"), fieldNames(json));
-    assertEquals(List.of("name", "threads", "cpuSamples", "cpuNs", "offCpuNs", "blocks", "carriers"),
+    assertEquals(List.of("name", "threads", "cpuSamples", "cpuNs", "offCpuNs", "blocks", "carriers", "syscalls"),
         fieldNames(json.at("/virtualThreads/patterns/0")));
     assertEquals("burner-#", json.at("/virtualThreads/patterns/0/name").asText());
     assertEquals(1300, json.at("/virtualThreads/patterns/0/carriers/0/samples").asLong());
     assertEquals(25_100_000_000L, json.at("/virtualThreads/patterns/1/offCpuNs/sleep").asLong());
+    assertEquals(1000, json.at("/virtualThreads/patterns/1/syscalls/0/count").asLong());
     assertEquals(List.of("max", "connections", "other"), fieldNames(json.get("network")));
     assertEquals(List.of("connections", "bytesSent", "bytesReceived", "sends", "receives", "retransmits", "resets"),
         fieldNames(json.at("/network/other")));

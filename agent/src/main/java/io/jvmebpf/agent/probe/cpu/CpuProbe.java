@@ -24,7 +24,6 @@ import io.jvmebpf.agent.stacks.StackResolver;
 import io.jvmebpf.bpf.BpfMap;
 import io.jvmebpf.bpf.BpfObject;
 import io.jvmebpf.bpf.RingBuffer;
-import io.jvmebpf.jfr.JavaVirtualBlock;
 import io.jvmebpf.agent.vthreads.VirtualThreadTable;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -85,9 +84,9 @@ public final class CpuProbe extends PolledBpfProbe {
   private boolean preserveFramePointer;
   private ProfileSpan.Start started;
   private int rounds; // the poller's
-  private final VirtualThreadTable vthreads = new VirtualThreadTable();
+  private VirtualThreadTable vthreads; // the session's, from the context
   private Arena vthreadArena; // the slots' mapping, kept mapped (anonymous) after release
-  private MemorySegment vthreadSlots;
+  private AutoCloseable vthreadSlots; // the slots the helper writes into, null when not followed
   private volatile VirtualThreadMounts mounts; // null until started, and when it could not be
   private boolean mountsTried; // the poller's
   private long[] mountStatsAtStart;
@@ -141,10 +140,15 @@ public final class CpuProbe extends PolledBpfProbe {
     preserveFramePointer = DiagnosticCommands.flagOn("PreserveFramePointer");
     symbols = context.symbols();
     resolver = new StackResolver(new BpfMap[] {object.map("stacks0"), object.map("stacks1")}, symbols);
+    vthreads = context.vthreads();
     assembler = new ProfileAssembler(resolver, javaSamples, vthreads);
     if (options.vthreads()) {
       vthreadArena = Arena.ofShared();
-      vthreadSlots = object.map("vthread_slots").mapSharedForNativeWriters(vthreadArena);
+      try {
+        vthreadSlots = VirtualThreadMounts.publishInto(object.map("vthread_slots").mapSharedForNativeWriters(vthreadArena));
+      } catch (JvmtiException | LinkageError e) {
+        context.log().info("vthreads off: " + e.getMessage() + "; samples of virtual threads stay their carriers'");
+      }
     }
     counts = new BpfMap[] {object.map("counts0"), object.map("counts1")};
     epochMap = object.map("epoch");
@@ -191,24 +195,12 @@ public final class CpuProbe extends PolledBpfProbe {
     }
     mountsTried = true;
     try {
-      VirtualThreadMounts started = VirtualThreadMounts.start(vthreadSlots);
+      VirtualThreadMounts started = VirtualThreadMounts.start();
       mountStatsAtStart = started.stats();
       mounts = started;
     } catch (JvmtiException | LinkageError e) {
       context.log().info("vthreads off: " + e.getMessage() + "; samples of virtual threads stay their carriers'");
     }
-  }
-
-  /** A virtual thread's block as JFR recorded it, by the JVM's reason. */
-  public void virtualBlock(JavaVirtualBlock block) {
-    String reason = switch (block.event()) {
-      case "jdk.ThreadSleep" -> "sleep";
-      case "jdk.ThreadPark" -> "park";
-      case "jdk.JavaMonitorEnter" -> "monitor";
-      case "jdk.JavaMonitorWait" -> "wait";
-      default -> block.event();
-    };
-    vthreads.block(block.javaThreadId(), block.name(), reason, block.durationNanos());
   }
 
   private void drainNames() {
@@ -372,9 +364,10 @@ public final class CpuProbe extends PolledBpfProbe {
     VirtualThreadMounts started = mounts;
     if (started != null) {
       long[] stats = started.stats();
-      report.virtualThreads(vthreads.summary(stats[VirtualThreadMounts.MOUNTS] - mountStatsAtStart[VirtualThreadMounts.MOUNTS],
-          stats[VirtualThreadMounts.UNMOUNTS] - mountStatsAtStart[VirtualThreadMounts.UNMOUNTS],
-          options.sampleWeightNs(), tid -> context.threads().identify(tid).name()));
+      long mountsSeen = stats[VirtualThreadMounts.MOUNTS] - mountStatsAtStart[VirtualThreadMounts.MOUNTS];
+      long unmountsSeen = stats[VirtualThreadMounts.UNMOUNTS] - mountStatsAtStart[VirtualThreadMounts.UNMOUNTS];
+      report.virtualThreads(() -> vthreads.summary(mountsSeen, unmountsSeen, options.sampleWeightNs(),
+          tid -> context.threads().identify(tid).name()));
       report.dropped("vthreads.slotCollisions",
           stats[VirtualThreadMounts.COLLISIONS] - mountStatsAtStart[VirtualThreadMounts.COLLISIONS]);
       report.dropped("vthreads.namesDropped",
@@ -388,6 +381,7 @@ public final class CpuProbe extends PolledBpfProbe {
   protected void release() {
     // The helper stops writing first; the slots' mapping then turns anonymous (never unmapped).
     closeQuietly(mounts);
+    closeQuietly(vthreadSlots);
     closeQuietly(vthreadArena);
     closeQuietly(events);
     closeQuietly(sampling);
