@@ -9,13 +9,14 @@ import java.util.Map;
  *
  * @param mounts mounts the JVMTI helper saw this session
  * @param unmounts unmounts it saw
- * @param threads distinct virtual threads with a sample or a block
+ * @param threads virtual threads that ran (named at their first mount), each counted once while
+ *     its name is remembered (see {@link VirtualThreadNames})
  * @param patterns heaviest first (CPU, then off-CPU time), at most {@link VirtualThreadTable#MAX_PATTERNS}
  *     with the rest summed into one {@code [other]}
  */
 public record VirtualThreadSummary(long mounts, long unmounts, long threads, List<Pattern> patterns) {
   /**
-   * @param threads distinct virtual threads of the pattern
+   * @param threads virtual threads of the pattern that ran
    * @param cpuSamples CPU samples taken on a carrier while one of them was mounted
    * @param cpuNs those samples' time
    * @param offCpuNs time blocked, by the JVM's reason (park, sleep), from the JVM's own records
