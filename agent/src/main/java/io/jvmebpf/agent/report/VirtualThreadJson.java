@@ -14,6 +14,9 @@ final class VirtualThreadJson {
     json.writeNumberField("mounts", summary.mounts());
     json.writeNumberField("unmounts", summary.unmounts());
     json.writeNumberField("threads", summary.threads());
+    json.writeNumberField("cpuSamples", summary.cpuSamples());
+    json.writeNumberField("cpuNs", summary.cpuNs());
+    json.writeNumberField("offCpuNs", summary.offCpuNs());
     json.writeArrayFieldStart("patterns");
     for (VirtualThreadSummary.Pattern p : summary.patterns()) {
       json.writeStartObject();

@@ -11,10 +11,14 @@ import java.util.Map;
  * @param unmounts unmounts it saw
  * @param threads virtual threads that ran (named at their first mount), each counted once while
  *     its name is remembered (see {@link VirtualThreadNames})
+ * @param cpuSamples all virtual threads' CPU samples, every pattern's included
+ * @param cpuNs their time
+ * @param offCpuNs all virtual threads' time blocked, whatever the reason
  * @param patterns heaviest first (CPU, then off-CPU time), at most {@link VirtualThreadTable#MAX_PATTERNS}
  *     with the rest summed into one {@code [other]}
  */
-public record VirtualThreadSummary(long mounts, long unmounts, long threads, List<Pattern> patterns) {
+public record VirtualThreadSummary(long mounts, long unmounts, long threads, long cpuSamples, long cpuNs,
+    long offCpuNs, List<Pattern> patterns) {
   /**
    * @param threads virtual threads of the pattern that ran
    * @param cpuSamples CPU samples taken on a carrier while one of them was mounted

@@ -134,6 +134,8 @@ public final class VirtualThreadTable {
             (VirtualThreadSummary.Pattern p) -> p.offCpuNs().values().stream().mapToLong(Long::longValue).sum())
             .reversed())
         .thenComparing(VirtualThreadSummary.Pattern::name));
-    return new VirtualThreadSummary(mounts, unmounts, threads, patterns);
+    long samples = patterns.stream().mapToLong(VirtualThreadSummary.Pattern::cpuSamples).sum();
+    long offCpuNs = patterns.stream().flatMap(p -> p.offCpuNs().values().stream()).mapToLong(Long::longValue).sum();
+    return new VirtualThreadSummary(mounts, unmounts, threads, samples, samples * sampleWeightNs, offCpuNs, patterns);
   }
 }

@@ -77,7 +77,7 @@ class SummaryJsonWriterTest {
                     new long[] {790_000_000L, 10_000_000L, 10_000_000L, 0, 0, 40, 400, 300, 2}),
                 new SpanSummary.ByName("GET /sleep", 4, 800_000_000L,
                     new long[] {4_000_000L, 796_000_000L, 1_000_000L, 795_000_000L, 0, 60, 400, 300, 0}))),
-            new VirtualThreadSummary(1500, 1499, 1000, List.of(
+            new VirtualThreadSummary(1500, 1499, 1000, 2403, 24_030_000_000L, 25_100_000_000L, List.of(
                 new VirtualThreadSummary.Pattern("burner-#", 500, 2400, 24_000_000_000L, Map.of(), 0,
                     List.of(new VirtualThreadSummary.Carrier(51, "ForkJoinPool-1-worker-1", 1300)), List.of()),
                 new VirtualThreadSummary.Pattern("sleeper-#", 500, 3, 30_000_000L,
@@ -171,6 +171,8 @@ class SummaryJsonWriterTest {
     assertEquals(1300, json.at("/virtualThreads/patterns/0/carriers/0/samples").asLong());
     assertEquals(25_100_000_000L, json.at("/virtualThreads/patterns/1/offCpuNs/sleep").asLong());
     assertEquals(1000, json.at("/virtualThreads/patterns/1/syscalls/0/count").asLong());
+    assertEquals(List.of("mounts", "unmounts", "threads", "cpuSamples", "cpuNs", "offCpuNs", "patterns"),
+        fieldNames(json.get("virtualThreads")));
     assertEquals(List.of("max", "connections", "other"), fieldNames(json.get("network")));
     assertEquals(List.of("connections", "bytesSent", "bytesReceived", "sends", "receives", "retransmits", "resets"),
         fieldNames(json.at("/network/other")));

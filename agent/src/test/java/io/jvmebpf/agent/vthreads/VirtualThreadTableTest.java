@@ -38,6 +38,9 @@ class VirtualThreadTableTest {
     assertEquals(List.of("burner-#", "[unknown]", "sleeper-#"),
         summary.patterns().stream().map(VirtualThreadSummary.Pattern::name).toList());
     assertEquals(3, summary.threads());
+    assertEquals(56, summary.cpuSamples()); // the never-named thread's too
+    assertEquals(560_000_000, summary.cpuNs());
+    assertEquals(53_000_000, summary.offCpuNs());
     VirtualThreadSummary.Pattern burners = summary.patterns().getFirst();
     assertEquals(2, burners.threads());
     assertEquals(55, burners.cpuSamples());
