@@ -40,6 +40,9 @@ struct {
 
 STACK_SCRATCH(scratch);
 
+/* Carrier tid modulo VTHREAD_SLOTS -> the virtual thread it runs; written by the JVM only. */
+VTHREAD_SLOTS_MAP(vthread_slots);
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, PROFILE_RINGBUF_BYTES);
@@ -83,6 +86,9 @@ int sample(void *ctx)
 	if (!in_scope(&cfg.scope, &key.tid))
 		return 0;
 	increment(&counters, PROFILE_SAMPLES);
+
+	// A carrier running a virtual thread: the sample is the virtual thread's.
+	key.vthread = mounted_vthread(&vthread_slots, key.tid);
 
 	current = bpf_map_lookup_elem(&epoch, &zero);
 	key.epoch = current && *current ? 1 : 0;

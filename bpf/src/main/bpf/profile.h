@@ -4,6 +4,7 @@
 #define JVM_EBPF_PROFILE_H
 
 #include "scope.h"
+#include "vthreads.h"
 
 #define PROFILE_RINGBUF_BYTES (256 * 1024)
 
@@ -20,6 +21,7 @@ struct sample_key {
 	__u32 epoch;		/* which pair of maps: stacks0/counts0 or stacks1/counts1 */
 	__u64 kernel_stack;
 	__u64 user_stack;
+	__u64 vthread;		/* the virtual thread mounted on the thread (Thread.threadId()), or 0 */
 };
 
 /* One per sample, for joining it with the JVM's own sample of the same thread nearest in time. */

@@ -30,6 +30,16 @@ struct {
 	__type(value, struct syscall_stats);
 } stats SEC(".maps");
 
+/* Carrier tid modulo VTHREAD_SLOTS -> the virtual thread it runs; written by the JVM only. */
+VTHREAD_SLOTS_MAP(vthread_slots);
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SYSCALL_VTHREAD_STATS_MAX);
+	__type(key, struct vthread_syscall_key);
+	__type(value, struct vthread_syscall_stats);
+} vthread_stats SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, OVERFLOW_COUNT);
@@ -73,6 +83,36 @@ int sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	return 0;
 }
 
+/*
+ * The call again under the virtual thread mounted on the thread, if any: a virtual thread does not
+ * unmount inside a syscall, so the one mounted at its exit made it.
+ */
+static __always_inline void count_for_vthread(__u32 tid, __u32 nr, long ret, __u64 latency)
+{
+	struct vthread_syscall_key key = {};
+	struct vthread_syscall_stats *s;
+
+	key.vthread = mounted_vthread(&vthread_slots, tid);
+	if (!key.vthread)
+		return;
+	key.nr = nr;
+	s = bpf_map_lookup_elem(&vthread_stats, &key);
+	if (!s) {
+		struct vthread_syscall_stats zero = {};
+
+		s = insert_missing(&vthread_stats, &key, &zero, &overflows, OVERFLOW_VTHREAD_STATS_FULL);
+		if (!s)
+			return;
+	}
+	// Mounted on one carrier at a time, a virtual thread's entries are never updated concurrently.
+	s->count++;
+	if (ret < 0 && (ret < -516 || ret > -512))
+		s->errors++;
+	s->total_ns += latency;
+	if (latency > s->max_ns)
+		s->max_ns = latency;
+}
+
 /* args: (struct pt_regs *regs, long ret) */
 SEC("raw_tp/sys_exit")
 int sys_exit(struct bpf_raw_tracepoint_args *ctx)
@@ -112,6 +152,7 @@ int sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (latency > s->max_ns)
 		s->max_ns = latency;
 	s->latency_log2[log2_bucket(latency, SYSCALL_LATENCY_BUCKETS)]++;
+	count_for_vthread(tid, key.nr, ret, latency);
 	return 0;
 }
 

@@ -16,6 +16,7 @@ import io.jvmebpf.agent.overhead.BpfRunTimeSampler;
 import io.jvmebpf.agent.overhead.SelfOverhead;
 import io.jvmebpf.agent.probe.BpfUsage;
 import io.jvmebpf.agent.probe.FeatureStatus;
+import io.jvmebpf.agent.vthreads.VirtualThreadTable;
 import io.jvmebpf.agent.probe.LiveCounts;
 import io.jvmebpf.agent.probe.ProbeContext;
 import io.jvmebpf.agent.probe.Probes;
@@ -168,13 +169,16 @@ public final class AgentSession {
     JavaSampleIndex javaSamples = new JavaSampleIndex();
     JavaBlockIndex javaBlocks = new JavaBlockIndex();
     JavaSocketIndex javaSockets = new JavaSocketIndex();
+    VirtualThreadTable vthreads = new VirtualThreadTable();
     if (unavailable == null) {
       threads.currentThread();
       heap = options.memory().javaAlloc() ? new JavaHeapRecorder() : null;
       // First, so that JFR's start-up (a few hundred ms, on its own thread) overlaps BPF loading.
       jfr = JfrEvents.start(new JfrEvents.Subscriptions(
           threads::javaThread, executionSamplePeriod(options), nativeSamplePeriod(options), javaSamples,
-          blockThreshold(options), javaBlocks, socketThreshold(options), javaSockets, heap,
+          // Recorded for virtual threads alone when offcpu is off: no probe joins platform threads' blocks then.
+          blockThreshold(options), options.offCpu().on() ? javaBlocks : block -> {}, socketThreshold(options),
+          javaSockets, heap,
           options.jfrEvents() ? KernelEvents.NAMES : List.of()));
       // The threads already running, which no JFR event will announce. Attached to a running JVM,
       // before returning: main may end any moment and leave its tid to DestroyJavaVM. At premain,
@@ -187,7 +191,7 @@ public final class AgentSession {
     }
     CodeSymbols symbols = ProcessCodeSymbols.open(log, jfr == null ? () -> true : jfr::started);
     Probes probes = Probes.start(
-        new ProbeContext(scope, options, log, threads, symbols, javaSamples, javaBlocks, javaSockets, spanLinks), syscalls,
+        new ProbeContext(scope, options, log, threads, symbols, javaSamples, javaBlocks, javaSockets, vthreads, spanLinks), syscalls,
         unavailable);
     if (jfr != null) {
       // What no probe that started can join with.
@@ -199,7 +203,11 @@ public final class AgentSession {
       if (!cpu && !offCpu) {
         jfr.stopNativeSamples();
       }
-      if (!offCpu) {
+      boolean followed = cpu && options.cpu().vthreads();
+      if (followed) {
+        jfr.onVirtualBlocks(vthreads::block);
+      }
+      if (!offCpu && !followed) {
         jfr.stopBlocks();
       }
       if (!(probes.features().get("net") instanceof FeatureStatus.On)) {
@@ -208,6 +216,10 @@ public final class AgentSession {
     }
     BpfRunTimeSampler sampler =
         probes.anyRunning() ? BpfRunTimeSampler.start(options.bpfStats(), log) : null;
+    // Virtual threads ride on the CPU sampler; the JVM's own refusal comes later, in a line of its own.
+    probes.feature("vthreads", !options.cpu().vthreads() ? FeatureStatus.off("turned off by vthreads=off")
+        : probes.features().get("cpu") instanceof FeatureStatus.On ? FeatureStatus.on(null)
+        : FeatureStatus.off("the CPU sampler does not run"));
     KernelEvents kernelEvents = kernelEvents(options, log, threads, probes, unavailable);
     CpuProbe cpu = probes.running(CpuProbe.class);
     PeriodicProfilesExport periodicExport =
@@ -358,7 +370,8 @@ public final class AgentSession {
               report.connections(),
               report.memoryInfo(),
               report.javaHeap(),
-              report.spans());
+              report.spans(),
+              report.virtualThreads());
       Path written = new SummaryJsonWriter().write(summary, out);
       Map<String, String> failures = new LinkedHashMap<>(); // what was not written -> why
       for (ReportBuilder.ProfileFile profile : report.profiles()) {
@@ -448,7 +461,13 @@ public final class AgentSession {
    * JFR instruments every park and monitor wait, and records one with a stack per block past it.
    */
   private static Duration blockThreshold(AgentOptions options) {
-    return options.offCpu().on() ? Duration.ofNanos(Math.max(options.offCpu().minNs(), 1_000_000L)) : null;
+    return options.offCpu().on() ? Duration.ofNanos(Math.max(options.offCpu().minNs(), 1_000_000L))
+        : followsVirtualThreads(options) ? Duration.ofMillis(1) : null;
+  }
+
+  /** Virtual threads' blocks come from JFR only: the kernel never sees a virtual thread block. */
+  private static boolean followsVirtualThreads(AgentOptions options) {
+    return options.cpu().on() && options.cpu().vthreads();
   }
 
   /** The JVM's socket events for naming the Java code that used each connection: net.jfr=. */

@@ -117,6 +117,21 @@ public final class BpfMap {
    * The mapping ends when {@code arena} closes.
    */
   public MemorySegment mapShared(Arena arena) {
+    return map(arena, false);
+  }
+
+  /**
+   * {@link #mapShared}, for memory that native code beyond the arena's reach writes (a JVMTI
+   * callback that may be running as the arena closes): closing replaces the mapping with private
+   * anonymous memory at the same address rather than unmapping it, so a late write lands there
+   * harmlessly instead of faulting, and the map is released all the same. The address range
+   * stays reserved for the life of the process.
+   */
+  public MemorySegment mapSharedForNativeWriters(Arena arena) {
+    return map(arena, true);
+  }
+
+  private MemorySegment map(Arena arena, boolean keepAddressRange) {
     object.requireLoaded("mapping map " + name);
     long page = Libc.pageSize();
     long length = ((long) maxEntries() * valueSize() + page - 1) / page * page;
@@ -128,9 +143,20 @@ public final class BpfMap {
         throw Errors.failure(Libbpf.errno(callState), "mapping map " + name + " (" + length + " bytes)");
       }
       long start = address.address();
-      return address.reinterpret(length, arena, unused -> unmap(start, length));
+      return address.reinterpret(length, arena,
+          unused -> { if (keepAddressRange) replaceWithAnonymous(start, length); else unmap(start, length); });
     } catch (Throwable t) {
       throw Errors.rethrow(t);
+    }
+  }
+
+  private static void replaceWithAnonymous(long address, long length) {
+    try (Arena call = Arena.ofConfined()) {
+      MemorySegment unused = (MemorySegment) Libc.mmap.invokeExact(Libbpf.callState(call),
+          MemorySegment.ofAddress(address), length, Libc.PROT_READ | Libc.PROT_WRITE,
+          Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS | Libc.MAP_FIXED, -1, 0L);
+    } catch (Throwable t) {
+      // MAP_FIXED over our own mapping fails only without memory; the map then stays mapped.
     }
   }
 

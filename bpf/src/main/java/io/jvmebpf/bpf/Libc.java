@@ -21,6 +21,9 @@ final class Libc {
   static final int PROT_READ = 1;
   static final int PROT_WRITE = 2;
   static final int MAP_SHARED = 1;
+  static final int MAP_PRIVATE = 2;
+  static final int MAP_FIXED = 0x10;
+  static final int MAP_ANONYMOUS = 0x20;
   static final long MAP_FAILED = -1L;
   static final int EPOLL_CLOEXEC = 0x80000; // O_CLOEXEC
   static final int EPOLL_CTL_ADD = 1;

@@ -46,6 +46,7 @@ public final class JfrEvents implements AutoCloseable {
   private final Set<String> stopped = new HashSet<>(); // guarded by this
   private volatile Throwable failure;
   private volatile boolean flushed; // JFR has recorded and handed over a first batch
+  private volatile Consumer<JavaVirtualBlock> virtualBlocks; // null: virtual threads' blocks dropped
 
   /**
    * What to stream.
@@ -122,7 +123,7 @@ public final class JfrEvents implements AutoCloseable {
     if (subscriptions.blockThreshold() != null) {
       for (String event : BLOCKING_EVENTS) {
         stream.enable(event).withThreshold(subscriptions.blockThreshold()).withStackTrace();
-        stream.onEvent(event, e -> publishBlock(e, subscriptions.blocks()));
+        stream.onEvent(event, e -> publishBlock(e, subscriptions.blocks(), virtualBlocks));
       }
     }
     if (subscriptions.socketThreshold() != null) {
@@ -158,6 +159,12 @@ public final class JfrEvents implements AutoCloseable {
   private static void publishSample(RecordedEvent event, Subscriptions subscriptions) {
     RecordedThread thread = event.getThread("sampledThread");
     RecordedStackTrace stack = event.getStackTrace();
+    if (thread != null && thread.isVirtual() && stack != null && thread.getJavaThreadId() > 0) {
+      // No OS thread: keyed by the virtual thread, which the kernel's sample of its carrier names.
+      subscriptions.samples().accept(new JavaStackSample(-thread.getJavaThreadId(), epochNanos(event.getStartTime()),
+          frames(stack), event.getEventType().getName().equals("jdk.NativeMethodSample")));
+      return;
+    }
     if (thread == null || thread.getOSThreadId() <= 0 || stack == null) {
       return;
     }
@@ -169,11 +176,21 @@ public final class JfrEvents implements AutoCloseable {
         event.getEventType().getName().equals("jdk.NativeMethodSample")));
   }
 
-  private static void publishBlock(RecordedEvent event, Consumer<JavaBlock> onBlock) {
+  private static void publishBlock(RecordedEvent event, Consumer<JavaBlock> onBlock,
+      Consumer<JavaVirtualBlock> onVirtualBlock) {
     RecordedThread thread = event.getThread();
     RecordedStackTrace stack = event.getStackTrace();
+    if (thread != null && thread.isVirtual()) {
+      // No OS thread of its own to join with: summed by the virtual thread's id instead.
+      if (onVirtualBlock != null) {
+        String name = thread.getJavaName();
+        onVirtualBlock.accept(new JavaVirtualBlock(thread.getJavaThreadId(), name == null ? "" : name,
+            event.getDuration().toNanos(), event.getEventType().getName()));
+      }
+      return;
+    }
     if (thread == null || thread.getOSThreadId() <= 0 || stack == null) {
-      return; // a virtual thread's block has no OS thread of its own to join with
+      return;
     }
     onBlock.accept(new JavaBlock(thread.getOSThreadId(), epochNanos(event.getStartTime()),
         event.getDuration().toNanos(), event.getEventType().getName(), frames(stack)));
@@ -254,6 +271,14 @@ public final class JfrEvents implements AutoCloseable {
   /** Stops recording blocks in Java code, now or at start. */
   public void stopBlocks() {
     stop(BLOCKING_EVENTS);
+  }
+
+  /**
+   * Where virtual threads' blocks go from now on (blocks are recorded while {@link
+   * #stopBlocks()} has not been called); null drops them again.
+   */
+  public void onVirtualBlocks(Consumer<JavaVirtualBlock> consumer) {
+    virtualBlocks = consumer;
   }
 
   /** Stops recording socket reads and writes, now or at start. */

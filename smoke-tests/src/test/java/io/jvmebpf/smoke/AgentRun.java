@@ -27,6 +27,7 @@ final class AgentRun {
   static final String WRITER = "io.jvmebpf.workloads.WriterWorkload";
   /** A child JVM that has not exited by then is hung: the workloads take about a second. */
   private static final long TIMEOUT_SECONDS = 60;
+  private long timeoutSeconds = TIMEOUT_SECONDS;
 
   private final String mainClass;
   private final List<String> args;
@@ -112,6 +113,12 @@ final class AgentRun {
    */
   AgentRun asOpenTelemetryExtension() {
     this.asExtension = true;
+    return this;
+  }
+
+  /** For workloads that take longer than about a second; the default is {@value #TIMEOUT_SECONDS} s. */
+  AgentRun timeoutSeconds(long seconds) {
+    this.timeoutSeconds = seconds;
     return this;
   }
 
@@ -219,7 +226,7 @@ final class AgentRun {
     }
   }
 
-  /** Runs the child to its end, or fails the test after {@value #TIMEOUT_SECONDS} s. */
+  /** Runs the child to its end, or fails the test after {@link #timeoutSeconds} s (60 by default). */
   Result run() throws IOException, InterruptedException {
     Path runDir = newRunDir();
     Path reportDir = runDir.resolve(reportPath);
@@ -236,9 +243,9 @@ final class AgentRun {
         .redirectError(stderr.toFile())
         .start();
     long started = System.nanoTime();
-    if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+    if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      fail("child JVM still running after " + TIMEOUT_SECONDS + " s, killed; see " + runDir);
+      fail("child JVM still running after " + timeoutSeconds + " s, killed; see " + runDir);
     }
     return new Result(
         runDir, reportDir, process.pid(), process.exitValue(), lines(stdout), lines(stderr),

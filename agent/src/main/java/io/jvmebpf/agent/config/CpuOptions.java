@@ -2,15 +2,16 @@ package io.jvmebpf.agent.config;
 
 /**
  * The CPU sampler's settings: {@code cpu=}, {@code interval=} or {@code rate=}, {@code event=},
- * {@code cpu.stacks=}.
+ * {@code cpu.stacks=}, {@code vthreads=}.
  *
  * @param on whether the sampler runs
  * @param event what clock samples: the CPU clock (software) or the PMU's cycles counter
  * @param intervalNs the sampling period when {@code rateHz} is 0
  * @param rateHz samples per second per CPU, or 0 to sample every {@code intervalNs}
  * @param stacks how many distinct stacks the kernel's stack map holds
+ * @param vthreads whether samples of a carrier go to the virtual thread mounted on it
  */
-public record CpuOptions(boolean on, Event event, long intervalNs, int rateHz, int stacks) {
+public record CpuOptions(boolean on, Event event, long intervalNs, int rateHz, int stacks, boolean vthreads) {
   public static final long DEFAULT_INTERVAL_NS = 10_000_000; // async-profiler's default
   public static final long MIN_INTERVAL_NS = 100_000;
   public static final int DEFAULT_STACKS = 8_192;
@@ -25,7 +26,7 @@ public record CpuOptions(boolean on, Event event, long intervalNs, int rateHz, i
   }
 
   public static CpuOptions defaults() {
-    return new CpuOptions(true, Event.CPU, DEFAULT_INTERVAL_NS, 0, DEFAULT_STACKS);
+    return new CpuOptions(true, Event.CPU, DEFAULT_INTERVAL_NS, 0, DEFAULT_STACKS, true);
   }
 
   /** The time each sample stands for. */

@@ -52,6 +52,7 @@ public final class OptionsParser {
     long intervalNs = cpu.intervalNs();
     int rateHz = cpu.rateHz();
     int stacks = cpu.stacks();
+    boolean vthreads = cpu.vthreads();
     OffCpuOptions offCpu = defaults.offCpu();
     boolean offCpuOn = offCpu.on();
     long offCpuMinNs = offCpu.minNs();
@@ -129,6 +130,7 @@ public final class OptionsParser {
         }
         case "rate" -> rateHz = count(key, value, 1, CpuOptions.MAX_RATE_HZ, errors);
         case "cpu.stacks" -> stacks = count(key, value, 64, CpuOptions.MAX_STACKS, errors);
+        case "vthreads" -> vthreads = onOff(key, value, vthreads, errors);
         case "otlp" -> otel = withEndpoint(otel, value, errors);
         case "otlp.interval" -> {
           long ns = Durations.parseNanos(value);
@@ -221,13 +223,13 @@ public final class OptionsParser {
             default -> errors.add("bpfstats=" + value + " is not one of sampled, on, off");
           }
         }
-        default -> errors.add("unknown option '" + key + "' (known: out, syscalls, syscalls.max, cpu, event, interval, rate, cpu.stacks, offcpu,"
+        default -> errors.add("unknown option '" + key + "' (known: out, syscalls, syscalls.max, cpu, event, interval, rate, cpu.stacks, vthreads, offcpu,"
             + " offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net, net.max, net.jfr, nativemem, nativemem.sample, nativemem.max, faults, alloc, jfr.events, log, loglevel, bpfstats, progress, redact, otlp, otlp.interval, otlp.threads, spans)");
       }
     }
     return errors.isEmpty()
         ? new Valid(new AgentOptions(out, syscalls, Set.copyOf(filter), syscallPairs, log, debug, bpfStats,
-            new CpuOptions(cpuOn, cpuEvent, intervalNs, rateHz, stacks),
+            new CpuOptions(cpuOn, cpuEvent, intervalNs, rateHz, stacks, vthreads),
             new OffCpuOptions(offCpuOn, offCpuMinNs, offCpuThreads, offCpuStacks), processes,
             new FilesOptions(filesOn, filesMax), new NetOptions(netOn, netMax, netJfrNs),
             new MemoryOptions(nativeOn, sampleBytes, maxBlocks, faults, javaAlloc), progress, jfrEvents, redactArgv,

@@ -31,6 +31,7 @@ final class JvmtiHelper {
   private final MethodHandle jvmebpf_jvmti_drain;
   private final MethodHandle jvmebpf_jvmti_stats;
   private final MemorySegment javaVm;
+  private final SymbolLookup library;
   private boolean running;
 
   private JvmtiHelper(SymbolLookup library, MemorySegment javaVm) {
@@ -62,6 +63,16 @@ final class JvmtiHelper {
     jvmebpf_jvmti_stats =
         downcall(library, "jvmebpf_jvmti_stats", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
     this.javaVm = javaVm;
+    this.library = library;
+  }
+
+  /** The loaded library, for the helper's other halves ({@link VirtualThreadMounts}). */
+  SymbolLookup library() {
+    return library;
+  }
+
+  MemorySegment javaVm() {
+    return javaVm;
   }
 
   /** The helper, loaded on the first call; a failure is remembered, not retried. */
@@ -178,7 +189,7 @@ final class JvmtiHelper {
     }
   }
 
-  private static MethodHandle downcall(
+  static MethodHandle downcall(
       SymbolLookup library, String name, FunctionDescriptor descriptor) {
     MemorySegment symbol =
         library

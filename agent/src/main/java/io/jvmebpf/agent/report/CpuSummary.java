@@ -12,8 +12,13 @@ import java.util.List;
  * @param topFrames its hottest frames: for Java methods, samples with that method as the
  *     innermost Java frame (what it ran itself, and the native and kernel code it called);
  *     for native threads, the innermost frame
+ * @param virtualThreadSamples those taken while a virtual thread was mounted on it (a carrier)
  */
-public record CpuSummary(
-    long samples, long kernelSamples, long javaSamples, long joinedSamples, List<TopFrame> topFrames) {
+public record CpuSummary(long samples, long kernelSamples, long javaSamples, long joinedSamples,
+    List<TopFrame> topFrames, long virtualThreadSamples) {
+  public CpuSummary(long samples, long kernelSamples, long javaSamples, long joinedSamples, List<TopFrame> topFrames) {
+    this(samples, kernelSamples, javaSamples, joinedSamples, topFrames, 0);
+  }
+
   public record TopFrame(String name, String kind, long samples) {}
 }

@@ -1,6 +1,7 @@
 package io.jvmebpf.agent.report;
 
 import io.jvmebpf.agent.spans.SpanSummary;
+import io.jvmebpf.agent.vthreads.VirtualThreadSummary;
 import io.jvmebpf.agent.profile.Profile;
 import io.jvmebpf.agent.report.profile.ProfileKind;
 import io.jvmebpf.agent.report.profile.ProfileSpan;
@@ -33,6 +34,7 @@ public final class ReportBuilder {
   private MemoryInfo memoryInfo;
   private JavaHeapInfo javaHeap;
   private SpanSummary spans;
+  private java.util.function.Supplier<VirtualThreadSummary> virtualThreads;
   private final Map<String, Long> dropped = new LinkedHashMap<>();
   private CpuInfo cpuInfo;
   private OffCpuInfo offCpuInfo;
@@ -147,6 +149,16 @@ public final class ReportBuilder {
   /** Null when the JVM's heap events were not read. */
   public JavaHeapInfo javaHeap() {
     return javaHeap;
+  }
+
+  /** Built when asked for: the probes that add to virtual threads' figures contribute in any order. */
+  public void virtualThreads(java.util.function.Supplier<VirtualThreadSummary> summary) {
+    virtualThreads = summary;
+  }
+
+  /** Null when virtual threads were not followed (vthreads=off, no CPU sampler, refused by the JVM). */
+  public VirtualThreadSummary virtualThreads() {
+    return virtualThreads == null ? null : virtualThreads.get();
   }
 
   public void spans(SpanSummary summary) {

@@ -1,6 +1,7 @@
 package io.jvmebpf.agent.report;
 
 import io.jvmebpf.agent.spans.SpanSummary;
+import io.jvmebpf.agent.vthreads.VirtualThreadSummary;
 import java.util.List;
 
 /**
@@ -8,10 +9,11 @@ import java.util.List;
  * offCpu} when the scheduler tracer did not, {@code files} when the per-file I/O probe did not;
  * {@code network} and {@code connections} when the network probe did not; {@code processes} is
  * empty when the processes probe did not run; {@code memory} is null when the memory probe did not
- * run, {@code javaHeap} when the JVM's heap events were not read.
+ * run, {@code javaHeap} when the JVM's heap events were not read; {@code virtualThreads} when
+ * virtual threads were not followed.
  */
 public record Summary(
     ProcessInfo process, AgentInfo agent, CpuInfo cpu, OffCpuInfo offCpu, List<ThreadSummary> threads,
     List<ChildProcess> processes, List<FileSummary> files, NetworkInfo network,
     List<Connection> connections, MemoryInfo memory, JavaHeapInfo javaHeap,
-    SpanSummary spans) {}
+    SpanSummary spans, VirtualThreadSummary virtualThreads) {}

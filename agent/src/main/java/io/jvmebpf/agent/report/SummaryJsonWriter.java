@@ -53,6 +53,9 @@ public final class SummaryJsonWriter {
         if (summary.spans() != null) {
           SpanJson.writeSpans(json, summary.spans());
         }
+        if (summary.virtualThreads() != null) {
+          VirtualThreadJson.write(json, summary.virtualThreads());
+        }
         json.writeEndObject();
       }
     });
@@ -291,6 +294,9 @@ public final class SummaryJsonWriter {
     json.writeNumberField("kernelSamples", cpu.kernelSamples());
     json.writeNumberField("javaSamples", cpu.javaSamples());
     json.writeNumberField("joinedSamples", cpu.joinedSamples());
+    if (cpu.virtualThreadSamples() > 0) {
+      json.writeNumberField("virtualThreadSamples", cpu.virtualThreadSamples());
+    }
     json.writeArrayFieldStart("topFrames");
     for (CpuSummary.TopFrame frame : cpu.topFrames()) {
       json.writeStartObject();

@@ -19,13 +19,14 @@ public final class JavaSampleIndex implements Consumer<JavaStackSample> {
   static final int PER_THREAD = 512;
   static final int MAX_THREADS = 4_096;
 
-  private final Map<Integer, ThreadSamples> byThread = new HashMap<>();
+  /** By tid; a virtual thread's samples by minus its id (see {@link JavaStackSample#osThreadId()}). */
+  private final Map<Long, ThreadSamples> byThread = new HashMap<>();
   private final JavaStackTable stacks = new JavaStackTable();
   private long dropped;
 
   @Override
   public synchronized void accept(JavaStackSample sample) {
-    int tid = (int) sample.osThreadId();
+    long tid = sample.osThreadId();
     ThreadSamples thread = byThread.get(tid);
     if (thread == null) {
       if (byThread.size() >= MAX_THREADS) {
@@ -51,7 +52,13 @@ public final class JavaSampleIndex implements Consumer<JavaStackSample> {
    * @param nativeAllowed whether the kernel caught the thread in native code
    */
   public synchronized int nearest(int tid, long timeNs, long maxGapNs, boolean nativeAllowed) {
-    ThreadSamples thread = byThread.get(tid);
+    ThreadSamples thread = byThread.get((long) tid);
+    return thread == null ? -1 : thread.nearest(timeNs, maxGapNs, nativeAllowed);
+  }
+
+  /** {@link #nearest}, for a sample of a carrier while virtual thread {@code vthread} was mounted. */
+  public synchronized int nearestVirtual(long vthread, long timeNs, long maxGapNs, boolean nativeAllowed) {
+    ThreadSamples thread = byThread.get(-vthread);
     return thread == null ? -1 : thread.nearest(timeNs, maxGapNs, nativeAllowed);
   }
 
@@ -60,7 +67,7 @@ public final class JavaSampleIndex implements Consumer<JavaStackSample> {
    * {@code endNs}, or -1: a thread blocked in a native method keeps its Java stack while it is.
    */
   public synchronized int nativeWithin(int tid, long startNs, long endNs) {
-    ThreadSamples thread = byThread.get(tid);
+    ThreadSamples thread = byThread.get((long) tid);
     return thread == null ? -1 : thread.nativeWithin(startNs, endNs);
   }
 

@@ -54,7 +54,7 @@ class OptionsParserTest {
     assertEquals(
         List.of(
             "unknown option 'bogus' (known: out, syscalls, syscalls.max, cpu, event, interval, rate,"
-                + " cpu.stacks, offcpu, offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net,"
+                + " cpu.stacks, vthreads, offcpu, offcpu.min, offcpu.threads, offcpu.stacks, processes, files, files.max, net,"
                 + " net.max, net.jfr, nativemem, nativemem.sample, nativemem.max, faults, alloc, jfr.events, log,"
                 + " loglevel, bpfstats, progress, redact, otlp, otlp.interval, otlp.threads, spans)",
             "syscalls=: 'wrte' is not a syscall of this architecture",

@@ -18,7 +18,8 @@ public record ThisJvm(ProbeContext context) implements AutoCloseable {
   public static ThisJvm context(ThreadRegistry threads, JavaSampleIndex javaSamples, JavaBlockIndex javaBlocks) {
     CodeSymbols symbols = ProcessCodeSymbols.open(AgentLog.stderr(), () -> true);
     return new ThisJvm(new ProbeContext(ProcessScope.ofThisProcess(), AgentOptions.defaults(), AgentLog.stderr(),
-        threads, symbols, javaSamples, javaBlocks, new JavaSocketIndex()));
+        threads, symbols, javaSamples, javaBlocks, new JavaSocketIndex(),
+        new io.jvmebpf.agent.vthreads.VirtualThreadTable()));
   }
 
   public static ThisJvm context(ThreadRegistry threads) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jvmebpf.agent.spans.SpanSummary;
+import io.jvmebpf.agent.vthreads.VirtualThreadSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -75,7 +76,13 @@ class SummaryJsonWriterTest {
                 new SpanSummary.ByName("GET /cpu", 4, 800_000_000L,
                     new long[] {790_000_000L, 10_000_000L, 10_000_000L, 0, 0, 40, 400, 300, 2}),
                 new SpanSummary.ByName("GET /sleep", 4, 800_000_000L,
-                    new long[] {4_000_000L, 796_000_000L, 1_000_000L, 795_000_000L, 0, 60, 400, 300, 0}))));
+                    new long[] {4_000_000L, 796_000_000L, 1_000_000L, 795_000_000L, 0, 60, 400, 300, 0}))),
+            new VirtualThreadSummary(1500, 1499, 1000, 2403, 24_030_000_000L, 25_100_000_000L, List.of(
+                new VirtualThreadSummary.Pattern("burner-#", 500, 2400, 24_000_000_000L, Map.of(), 0,
+                    List.of(new VirtualThreadSummary.Carrier(51, "ForkJoinPool-1-worker-1", 1300)), List.of()),
+                new VirtualThreadSummary.Pattern("sleeper-#", 500, 3, 30_000_000L,
+                    Map.of("sleep", 25_100_000_000L), 500, List.of(),
+                    List.of(new VirtualThreadSummary.Syscall("write", 1000, 2, 4_000_000, 90_000))))));
 
     Path written = new SummaryJsonWriter().write(summary, folder.resolve("nested/out"));
     assertEquals(folder.resolve("nested/out/summary.json"), written);
@@ -157,7 +164,15 @@ class SummaryJsonWriterTest {
     assertEquals(2, write.at("/latencyLog2Ns/64").asLong());
     assertTrue(json.at("/threads/1/javaThreadId").isNull());
     assertEquals(List.of("process", "agent", "cpu", "offCpu", "threads", "processes", "files", "network",
-        "connections", "memory", "spans"), fieldNames(json));
+        "connections", "memory", "spans", "virtualThreads"), fieldNames(json));
+    assertEquals(List.of("name", "threads", "cpuSamples", "cpuNs", "offCpuNs", "blocks", "carriers", "syscalls"),
+        fieldNames(json.at("/virtualThreads/patterns/0")));
+    assertEquals("burner-#", json.at("/virtualThreads/patterns/0/name").asText());
+    assertEquals(1300, json.at("/virtualThreads/patterns/0/carriers/0/samples").asLong());
+    assertEquals(25_100_000_000L, json.at("/virtualThreads/patterns/1/offCpuNs/sleep").asLong());
+    assertEquals(1000, json.at("/virtualThreads/patterns/1/syscalls/0/count").asLong());
+    assertEquals(List.of("mounts", "unmounts", "threads", "cpuSamples", "cpuNs", "offCpuNs", "patterns"),
+        fieldNames(json.get("virtualThreads")));
     assertEquals(List.of("max", "connections", "other"), fieldNames(json.get("network")));
     assertEquals(List.of("connections", "bytesSent", "bytesReceived", "sends", "receives", "retransmits", "resets"),
         fieldNames(json.at("/network/other")));
@@ -196,7 +211,7 @@ class SummaryJsonWriterTest {
     Summary summary = new Summary(
         new ProcessInfo(1, "jvm", "6.18", Instant.EPOCH, 1, null),
         new AgentInfo("1", 0, Map.of(), new Overhead(0, 0, null, null, 0, 0), Map.of()), null, null, List.of(),
-        List.of(), null, null, null, null, null, null);
+        List.of(), null, null, null, null, null, null, null);
     JsonNode json = new ObjectMapper().readTree(new SummaryJsonWriter().write(summary, folder).toFile());
     assertFalse(json.has("files"));
     assertFalse(json.has("memory"));

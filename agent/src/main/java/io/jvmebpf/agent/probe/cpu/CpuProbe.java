@@ -7,6 +7,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.jvmebpf.agent.config.CpuOptions;
+import io.jvmebpf.agent.jit.JvmtiException;
+import io.jvmebpf.agent.jit.VirtualThreadMounts;
 import io.jvmebpf.agent.jvm.DiagnosticCommands;
 import io.jvmebpf.agent.otel.SpanLinks;
 import io.jvmebpf.agent.probe.EventRing;
@@ -24,6 +26,8 @@ import io.jvmebpf.agent.stacks.StackResolver;
 import io.jvmebpf.bpf.BpfMap;
 import io.jvmebpf.bpf.BpfObject;
 import io.jvmebpf.bpf.RingBuffer;
+import io.jvmebpf.agent.vthreads.VirtualThreadTable;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,6 +42,10 @@ import java.util.Map;
  * {@value #EPOCH_SECONDS} s, or sooner when the stack map fills, the poller turns the kernel to
  * its other pair of maps and, once the events of the old pair are joined, adds its counts to the
  * profile and empties it: the maps hold one epoch's stacks, whatever the length of the run.
+ *
+ * <p>With {@code vthreads=on}, the JVMTI helper writes which virtual thread each carrier runs into
+ * {@code vthread_slots}, which the kernel reads at each sample: such a sample is the virtual
+ * thread's ({@link ProfileAssembler}). The helper starts with the JIT map, once JFR has started.
  *
  * <p>Threads: see {@link PolledBpfProbe}; a round, the report and the release never overlap.
  */
@@ -87,6 +95,12 @@ public final class CpuProbe extends PolledBpfProbe {
   private long drainedUntilNs; // the end of the last epoch added to the profile
   private long exportedUntilNs; // the end of what the last period's export held
   private int rounds; // the poller's
+  private VirtualThreadTable vthreads; // the session's, from the context
+  private Arena vthreadArena; // the slots' mapping, kept mapped (anonymous) after release
+  private AutoCloseable vthreadSlots; // the slots the helper writes into, null when not followed
+  private volatile VirtualThreadMounts mounts; // null until started, and when it could not be
+  private boolean mountsTried; // the poller's
+  private long[] mountStatsAtStart;
 
   public CpuProbe(CpuOptions options, JavaSampleIndex javaSamples) {
     super("profile", POLL_MS);
@@ -121,6 +135,7 @@ public final class CpuProbe extends PolledBpfProbe {
     requireSize(object.map("epoch"), 4, 4);
     requireSize(object.map("scratch"), 4, STACK_BYTES);
     requireSize(object.map("counters"), 4, 8);
+    requireSize(object.map("vthread_slots"), 4, VirtualThreadMounts.SLOT_BYTES);
   }
 
   @Override
@@ -138,8 +153,17 @@ public final class CpuProbe extends PolledBpfProbe {
     symbols = context.symbols();
     resolver = new StackResolver(new BpfMap[] {object.map("stacks0"), object.map("stacks1")}, symbols);
     exports = context.options().otel().exports();
-    assembler = new ProfileAssembler(resolver, javaSamples, links, exports);
+    vthreads = context.vthreads();
+    assembler = new ProfileAssembler(resolver, javaSamples, vthreads, links, exports);
     spanLinks = context.spanLinks();
+    if (options.vthreads()) {
+      vthreadArena = Arena.ofShared();
+      try {
+        vthreadSlots = VirtualThreadMounts.publishInto(object.map("vthread_slots").mapSharedForNativeWriters(vthreadArena));
+      } catch (JvmtiException | LinkageError e) {
+        context.log().info("vthreads off: " + e.getMessage() + "; samples of virtual threads stay their carriers'");
+      }
+    }
     counts = new BpfMap[] {object.map("counts0"), object.map("counts1")};
     epochMap = object.map("epoch");
     epochStartedNs = System.nanoTime();
@@ -161,6 +185,8 @@ public final class CpuProbe extends PolledBpfProbe {
   private void pollRound() {
     symbols.refresh();
     if (symbols.ready()) {
+      startMounts();
+      drainNames();
       // Named now, within a poll of being sampled, while their JIT code is what was sampled.
       pending.visitNew((event, at) -> resolver.user(epoch(event, at), event[at + USER_STACK]));
       long now = System.nanoTime();
@@ -172,16 +198,46 @@ public final class CpuProbe extends PolledBpfProbe {
     }
   }
 
+  /**
+   * The JVMTI helper's mount events, started when the JIT map is (JFR started: a JVMTI environment
+   * made while JFR starts can hang it); a JVM that refuses is said in one line, and the samples
+   * stay their carriers'.
+   */
+  private void startMounts() {
+    if (mountsTried || vthreadSlots == null) {
+      return;
+    }
+    mountsTried = true;
+    try {
+      VirtualThreadMounts started = VirtualThreadMounts.start();
+      mountStatsAtStart = started.stats();
+      mounts = started;
+    } catch (JvmtiException | LinkageError e) {
+      context.log().info("vthreads off: " + e.getMessage() + "; samples of virtual threads stay their carriers'");
+    }
+  }
+
+  private void drainNames() {
+    VirtualThreadMounts started = mounts;
+    if (started != null) {
+      started.drain(vthreads::named);
+    }
+  }
+
   private void join(long before) {
     pending.drainBefore(before, (event, at) -> {
       int epoch = epoch(event, at);
       int tid = (int) event[at + TID_AND_EPOCH];
       long userStack = event[at + USER_STACK];
       long time = event[at + TIME];
-      int javaStack = javaSamples.nearest(tid, time, maxJoinGapNs, mayJoinNative(epoch, userStack));
+      long vthread = event[at + VTHREAD];
+      // Mounted, the JVM samples the virtual thread, not its carrier: joined by the virtual thread.
+      int javaStack = vthread != 0
+          ? javaSamples.nearestVirtual(vthread, time, maxJoinGapNs, mayJoinNative(epoch, userStack))
+          : javaSamples.nearest(tid, time, maxJoinGapNs, mayJoinNative(epoch, userStack));
       // The span the thread was in when sampled (both clocks are CLOCK_MONOTONIC), for exports.
       int link = exports ? links.id(epoch, spanLinks.at(tid, time)) : SpanLinkIds.NONE;
-      joined.add(new SampleKey(epoch, tid, event[at + KERNEL_STACK], userStack, javaStack, link));
+      joined.add(new SampleKey(epoch, tid, event[at + KERNEL_STACK], userStack, vthread, javaStack, link));
     });
   }
 
@@ -190,6 +246,7 @@ public final class CpuProbe extends PolledBpfProbe {
   private static final int TID_AND_EPOCH = (int) ((EVENT_KEY + KEY_TID) / 8);
   private static final int KERNEL_STACK = (int) ((EVENT_KEY + KEY_KERNEL_STACK) / 8);
   private static final int USER_STACK = (int) ((EVENT_KEY + KEY_USER_STACK) / 8);
+  private static final int VTHREAD = (int) ((EVENT_KEY + KEY_VTHREAD) / 8);
 
   private static int epoch(long[] event, int at) {
     return (int) (event[at + TID_AND_EPOCH] >>> ((KEY_EPOCH - KEY_TID) * 8));
@@ -242,7 +299,7 @@ public final class CpuProbe extends PolledBpfProbe {
     counts[drained].forEach((key, value) -> {
       epochCounts.put(
           new SampleKey(drained, key.get(JAVA_INT, KEY_TID), key.get(JAVA_LONG, KEY_KERNEL_STACK),
-              key.get(JAVA_LONG, KEY_USER_STACK), SampleKey.NO_JAVA_STACK),
+              key.get(JAVA_LONG, KEY_USER_STACK), key.get(JAVA_LONG, KEY_VTHREAD), SampleKey.NO_JAVA_STACK),
           value.get(JAVA_LONG, 0));
       drainedSamples.merge(key.get(JAVA_INT, KEY_TID), value.get(JAVA_LONG, 0), Long::sum);
     });
@@ -304,6 +361,11 @@ public final class CpuProbe extends PolledBpfProbe {
     return new int[] {sampling.attached(), sampling.offlined()};
   }
 
+  /** Whether the JVMTI helper publishes mounts for this probe (started, not refused). */
+  boolean followsVirtualThreads() {
+    return mounts != null;
+  }
+
   /** Epochs whose maps were drained and emptied so far. */
   int epochsDrained() {
     return epochsDrained;
@@ -344,6 +406,7 @@ public final class CpuProbe extends PolledBpfProbe {
   protected void report(BpfObject object, ReportBuilder report) {
     events.consume();
     symbols.refresh();
+    drainNames();
     join(Long.MAX_VALUE);
     if (draining >= 0) {
       drain(draining);
@@ -373,11 +436,28 @@ public final class CpuProbe extends PolledBpfProbe {
     report.dropped("cpu.jvmSamplesDropped", javaSamples.dropped() + joined.overflow());
     report.dropped("cpu.samplesOfMoreStacks", assembler.overflow());
     report.dropped("cpu.spanLinksDropped", assembler.linksDropped());
+    VirtualThreadMounts started = mounts;
+    if (started != null) {
+      long[] stats = started.stats();
+      long mountsSeen = stats[VirtualThreadMounts.MOUNTS] - mountStatsAtStart[VirtualThreadMounts.MOUNTS];
+      long unmountsSeen = stats[VirtualThreadMounts.UNMOUNTS] - mountStatsAtStart[VirtualThreadMounts.UNMOUNTS];
+      report.virtualThreads(() -> vthreads.summary(mountsSeen, unmountsSeen, options.sampleWeightNs(),
+          tid -> context.threads().identify(tid).name()));
+      report.dropped("vthreads.slotCollisions",
+          stats[VirtualThreadMounts.COLLISIONS] - mountStatsAtStart[VirtualThreadMounts.COLLISIONS]);
+      report.dropped("vthreads.namesDropped",
+          stats[VirtualThreadMounts.NAMES_DROPPED] - mountStatsAtStart[VirtualThreadMounts.NAMES_DROPPED]);
+      report.dropped("vthreads.namesForgotten", vthreads.namesForgotten());
+    }
   }
 
   /** Each resource closed whatever the others did; the session closes the shared JIT map. */
   @Override
   protected void release() {
+    // The helper stops writing first; the slots' mapping then turns anonymous (never unmapped).
+    closeQuietly(mounts);
+    closeQuietly(vthreadSlots);
+    closeQuietly(vthreadArena);
     closeQuietly(events);
     closeQuietly(sampling);
     closeQuietly(resolver);

@@ -11,6 +11,7 @@ import io.jvmebpf.agent.stacks.ResolvedStack;
 import io.jvmebpf.agent.stacks.StackLayouts;
 import io.jvmebpf.agent.stacks.StackResolver;
 import io.jvmebpf.agent.threads.ThreadRegistry;
+import io.jvmebpf.agent.vthreads.VirtualThreadTable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -29,6 +30,11 @@ import java.util.TreeMap;
  * period); the whole run's profile, for the files, has no links. Bounded at
  * {@value #MAX_STACKS} distinct (thread, stack) entries; past that, samples of new stacks count
  * under one {@code [more stacks]} frame of their thread.
+ *
+ * <p>A sample taken on a carrier while a virtual thread was mounted is the virtual thread's: its
+ * stacks go under the virtual thread (named with its carrier) in the profile, and into {@link
+ * VirtualThreadTable}; the carrier's own summary keeps counting it, as {@code virtualThreadSamples}
+ * too, since the kernel's thread is the one that ran.
  */
 final class ProfileAssembler {
   static final int MAX_STACKS = 65_536;
@@ -42,12 +48,13 @@ final class ProfileAssembler {
 
   private final StackResolver resolver;
   private final JavaSampleIndex javaSamples;
-  private final Map<Integer, Map<StackKey, Counts>> stacksByThread = new TreeMap<>();
+  private final VirtualThreadTable vthreads;
+  private final Map<ThreadKey, Map<StackKey, Counts>> stacksByThread = new TreeMap<>();
   /**
    * The same counts since the last {@link #takePeriod}: what an export of the period sends. Null
    * when nothing exports periods (no OTLP endpoint): it would double the profile's memory.
    */
-  private Map<Integer, Map<StackKey, Counts>> period;
+  private Map<ThreadKey, Map<StackKey, Counts>> period;
   private final Map<Integer, long[]> kernelSamplesByThread = new HashMap<>();
   private final SpanLinkIds links;
   private int stacks;
@@ -56,11 +63,21 @@ final class ProfileAssembler {
   private long linksOverflow;
 
   /** @param periods whether {@link #takePeriod} will be called: profiles are exported */
-  ProfileAssembler(StackResolver resolver, JavaSampleIndex javaSamples, SpanLinkIds links, boolean periods) {
+  ProfileAssembler(StackResolver resolver, JavaSampleIndex javaSamples, VirtualThreadTable vthreads, SpanLinkIds links,
+      boolean periods) {
     this.resolver = resolver;
     this.javaSamples = javaSamples;
+    this.vthreads = vthreads;
     this.links = links;
     this.period = periods ? new TreeMap<>() : null;
+  }
+
+  /** A thread of the profile: a kernel thread, or a virtual thread (id not 0) on that carrier. */
+  private record ThreadKey(int tid, long vthread) implements Comparable<ThreadKey> {
+    @Override
+    public int compareTo(ThreadKey o) {
+      return tid != o.tid ? Integer.compare(tid, o.tid) : Long.compare(vthread, o.vthread);
+    }
   }
 
   record Result(Profile profile, Map<Integer, CpuSummary> perThread, long samples, long javaSamples,
@@ -96,6 +113,10 @@ final class ProfileAssembler {
   void add(Map<SampleKey, Long> kernelCounts, JoinedCounts joined) {
     for (Map.Entry<SampleKey, Long> entry : kernelCounts.entrySet()) {
       SampleKey key = entry.getKey();
+      if (key.vthread() != 0) {
+        vthreads.cpu(key.vthread(), key.tid(), entry.getValue());
+      }
+      ThreadKey thread = new ThreadKey(key.tid(), key.vthread());
       if (key.kernelStack() != StackLayouts.NO_STACK) {
         kernelSamplesByThread.computeIfAbsent(key.tid(), t -> new long[1])[0] += entry.getValue();
       }
@@ -103,7 +124,7 @@ final class ProfileAssembler {
           SampleKey.joinedWith(SampleKey.NO_JAVA_STACK, SpanLinkIds.NONE));
       for (Map.Entry<Long, Long> part : parts.entrySet()) {
         Map<StackKey, Counts> threadStacks =
-            stacksByThread.computeIfAbsent(key.tid(), t -> new LinkedHashMap<>());
+            stacksByThread.computeIfAbsent(thread, t -> new LinkedHashMap<>());
         StackKey stack = frames(key, SampleKey.javaStackOf(part.getKey()));
         Counts n = threadStacks.get(stack);
         if (n == null) {
@@ -117,7 +138,7 @@ final class ProfileAssembler {
         }
         n.add(part.getValue());
         if (period != null) {
-          Counts p = period.computeIfAbsent(key.tid(), t -> new LinkedHashMap<>())
+          Counts p = period.computeIfAbsent(thread, t -> new LinkedHashMap<>())
               .computeIfAbsent(stack, s -> new Counts());
           SpanLink link = links.link(key.epoch(), SampleKey.linkOf(part.getKey()));
           if (link != null && !p.linksTo(link)) {
@@ -148,11 +169,14 @@ final class ProfileAssembler {
     List<StackSample> samples = new ArrayList<>();
     Map<Integer, CpuSummary> perThread = new TreeMap<>();
     long total = 0, java = 0, joinedTotal = 0;
-    for (Map.Entry<Integer, Map<StackKey, Counts>> thread : stacksByThread.entrySet()) {
-      int tid = thread.getKey();
-      String name = threads.identify(tid).name();
+    Map<Integer, long[]> figures = new HashMap<>(); // per kernel thread: total, java, joined, virtual
+    Map<Integer, Map<Frame, long[]>> hottestByTid = new HashMap<>();
+    for (Map.Entry<ThreadKey, Map<StackKey, Counts>> thread : stacksByThread.entrySet()) {
+      int tid = thread.getKey().tid();
+      long vthread = thread.getKey().vthread();
+      String name = name(thread.getKey(), threads);
       long threadTotal = 0, threadJava = 0, threadJoined = 0;
-      Map<Frame, long[]> hottest = new HashMap<>();
+      Map<Frame, long[]> hottest = hottestByTid.computeIfAbsent(tid, t -> new HashMap<>());
       for (Map.Entry<StackKey, Counts> stack : thread.getValue().entrySet()) {
         long n = stack.getValue().total;
         if (n == 0) {
@@ -172,13 +196,28 @@ final class ProfileAssembler {
           hottest.computeIfAbsent(top, f -> new long[1])[0] += n;
         }
       }
-      long kernelSamples = kernelSamplesByThread.getOrDefault(tid, new long[1])[0];
-      perThread.put(tid, new CpuSummary(threadTotal, kernelSamples, threadJava, threadJoined, top(hottest)));
+      long[] f = figures.computeIfAbsent(tid, t -> new long[4]);
+      f[0] += threadTotal;
+      f[1] += threadJava;
+      f[2] += threadJoined;
+      f[3] += vthread != 0 ? threadTotal : 0;
       total += threadTotal;
       java += threadJava;
       joinedTotal += threadJoined;
     }
+    figures.forEach((tid, f) -> perThread.put(tid, new CpuSummary(f[0],
+        kernelSamplesByThread.getOrDefault(tid, new long[1])[0], f[1], f[2], top(hottestByTid.get(tid)), f[3])));
     return new Result(new Profile(event, weightNs, samples), perThread, total, java, joinedTotal);
+  }
+
+  /** A kernel thread's name, or "burner-17 (virtual #123 on ForkJoinPool-1-worker-1)". */
+  private String name(ThreadKey thread, ThreadRegistry threads) {
+    String carrier = threads.identify(thread.tid()).name();
+    if (thread.vthread() == 0) {
+      return carrier;
+    }
+    String name = vthreads.name(thread.vthread());
+    return (name == null || name.isEmpty() ? "virtual" : name) + " (virtual #" + thread.vthread() + " on " + carrier + ")";
   }
 
   /**
@@ -190,9 +229,9 @@ final class ProfileAssembler {
       throw new IllegalStateException("made without periods");
     }
     List<StackSample> samples = new ArrayList<>();
-    period.forEach((tid, stacks) -> {
-      String name = threads.identify(tid).name();
-      stacks.forEach((key, counts) -> addSamples(tid, name, key, counts, samples));
+    period.forEach((thread, stacks) -> {
+      String name = name(thread, threads);
+      stacks.forEach((key, counts) -> addSamples(thread.tid(), name, key, counts, samples));
     });
     period = new TreeMap<>();
     linkedParts = 0;

@@ -5,14 +5,15 @@ final class ProfileLayouts {
   static final long CONFIG_BYTES = 24; // struct profile_config: the scope only
 
   // struct sample_key
-  static final int KEY_BYTES = 24;
+  static final int KEY_BYTES = 32;
   static final long KEY_TID = 0;
   static final long KEY_EPOCH = 4;
   static final long KEY_KERNEL_STACK = 8;
   static final long KEY_USER_STACK = 16;
+  static final long KEY_VTHREAD = 24;
 
   // struct sample_event
-  static final int EVENT_BYTES = 32;
+  static final int EVENT_BYTES = 40;
   static final long EVENT_TIME_NS = 0;
   static final long EVENT_KEY = 8;
 

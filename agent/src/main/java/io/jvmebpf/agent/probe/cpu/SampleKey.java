@@ -2,20 +2,20 @@ package io.jvmebpf.agent.probe.cpu;
 
 /**
  * What the kernel counts samples by (struct sample_key: the epoch's maps, the thread, the hashes
- * of its stacks), and what a sample's event was joined with: the JVM's stack, and the span the
- * thread was in ({@link SpanLinkIds}).
+ * of its stacks, the virtual thread mounted on it or 0), and what a sample's event was joined
+ * with: the JVM's stack, and the span the thread was in ({@link SpanLinkIds}).
  */
-record SampleKey(int epoch, int tid, long kernelStack, long userStack, int javaStack, int link) {
+record SampleKey(int epoch, int tid, long kernelStack, long userStack, long vthread, int javaStack, int link) {
   static final int NO_JAVA_STACK = -1;
 
-  SampleKey(int epoch, int tid, long kernelStack, long userStack, int javaStack) {
-    this(epoch, tid, kernelStack, userStack, javaStack, SpanLinkIds.NONE);
+  SampleKey(int epoch, int tid, long kernelStack, long userStack, long vthread, int javaStack) {
+    this(epoch, tid, kernelStack, userStack, vthread, javaStack, SpanLinkIds.NONE);
   }
 
   /** The kernel's key alone. */
   SampleKey withoutJava() {
     return javaStack == NO_JAVA_STACK && link == SpanLinkIds.NONE
-        ? this : new SampleKey(epoch, tid, kernelStack, userStack, NO_JAVA_STACK, SpanLinkIds.NONE);
+        ? this : new SampleKey(epoch, tid, kernelStack, userStack, vthread, NO_JAVA_STACK, SpanLinkIds.NONE);
   }
 
   /** The Java stack and link together, as {@link JoinedCounts} splits a kernel key's samples by. */

@@ -18,6 +18,7 @@ final class SyscallLayouts {
   static final int LATENCY_BUCKETS = 40;
   static final int OVERFLOW_STATS_FULL = 0;
   static final int OVERFLOW_INFLIGHT_FULL = 1;
+  static final int OVERFLOW_VTHREAD_STATS_FULL = 2;
 
   static final StructLayout CONFIG =
       MemoryLayout.structLayout(
@@ -28,6 +29,15 @@ final class SyscallLayouts {
 
   static final StructLayout KEY =
       MemoryLayout.structLayout(JAVA_INT.withName("tid"), JAVA_INT.withName("nr"));
+
+  /** struct vthread_syscall_key and struct vthread_syscall_stats. */
+  static final StructLayout VTHREAD_KEY =
+      MemoryLayout.structLayout(JAVA_LONG.withName("vthread"), JAVA_INT.withName("nr"), JAVA_INT.withName("unused"));
+  static final StructLayout VTHREAD_STATS =
+      MemoryLayout.structLayout(JAVA_LONG.withName("count"), JAVA_LONG.withName("errors"),
+          JAVA_LONG.withName("total_ns"), JAVA_LONG.withName("max_ns"));
+  static final long VTHREAD_KEY_VTHREAD = 0;
+  static final long VTHREAD_KEY_NR = 8;
 
   static final StructLayout STATS =
       MemoryLayout.structLayout(

@@ -1,11 +1,16 @@
 package io.jvmebpf.agent.probe.syscalls;
 
+import static io.jvmebpf.agent.Closeables.closeQuietly;
 import static io.jvmebpf.agent.probe.syscalls.SyscallLayouts.*;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.jvmebpf.agent.probe.BpfProbe;
+import io.jvmebpf.agent.jit.JvmtiException;
+import io.jvmebpf.agent.jit.VirtualThreadMounts;
 import io.jvmebpf.agent.probe.ProbeContext;
+import io.jvmebpf.agent.vthreads.VirtualThreadTable;
+import java.lang.foreign.Arena;
 import io.jvmebpf.agent.report.ReportBuilder;
 import io.jvmebpf.agent.report.SyscallSummary;
 import io.jvmebpf.bpf.BpfMap;
@@ -22,12 +27,17 @@ import java.util.TreeMap;
  * Per thread and per syscall of the host JVM: count, errors, total and max latency and a log2
  * latency histogram, aggregated in the kernel by {@code syscalls.bpf.c} on the raw
  * {@code sys_enter}/{@code sys_exit} tracepoints. User space reads the map at report time, and
- * for JFR's periodic {@code jvmebpf.Syscall} events while a recording wants them.
+ * for JFR's periodic {@code jvmebpf.Syscall} events while a recording wants them. With
+ * {@code vthreads=on}, a call made while a virtual thread was mounted on the thread counts also
+ * under that virtual thread (its own {@code vthread_slots}, which the JVMTI helper writes too).
  */
 public final class SyscallProbe extends BpfProbe {
   private final SyscallTable table;
   private final Set<String> filter;
   private final int maxPairs;
+  private VirtualThreadTable vthreads; // null when virtual threads are not followed
+  private Arena vthreadArena; // the slots' mapping, kept mapped (anonymous) after stop
+  private AutoCloseable vthreadSlots;
 
   /**
    * @param filter the syscall names to trace, all when empty; each must be in {@code table}
@@ -67,6 +77,29 @@ public final class SyscallProbe extends BpfProbe {
   @Override
   protected void checkLayouts(BpfObject object) {
     requireSize(object.map("stats"), KEY.byteSize(), STATS.byteSize());
+    requireSize(object.map("vthread_slots"), 4, VirtualThreadMounts.SLOT_BYTES);
+    requireSize(object.map("vthread_stats"), VTHREAD_KEY.byteSize(), VTHREAD_STATS.byteSize());
+  }
+
+  /** Virtual threads are followed where the CPU sampler follows them: it starts the mount events. */
+  @Override
+  protected void started(BpfObject object, ProbeContext context) {
+    if (!context.options().cpu().on() || !context.options().cpu().vthreads()) {
+      return;
+    }
+    vthreadArena = Arena.ofShared();
+    try {
+      vthreadSlots = VirtualThreadMounts.publishInto(object.map("vthread_slots").mapSharedForNativeWriters(vthreadArena));
+      vthreads = context.vthreads();
+    } catch (JvmtiException | LinkageError e) {
+      context.log().debug("syscalls of virtual threads stay their carriers': " + e.getMessage());
+    }
+  }
+
+  @Override
+  protected void stopping() {
+    closeQuietly(vthreadSlots);
+    closeQuietly(vthreadArena);
   }
 
   /** A call entered before the pause and ended in it would otherwise be measured across it. */
@@ -90,6 +123,12 @@ public final class SyscallProbe extends BpfProbe {
     BpfMap overflows = object.map("overflows");
     report.dropped("syscalls.statsMapFull", overflows.counter(OVERFLOW_STATS_FULL));
     report.dropped("syscalls.inflightMapFull", overflows.counter(OVERFLOW_INFLIGHT_FULL));
+    if (vthreads != null) {
+      object.map("vthread_stats").forEach((key, value) -> vthreads.syscalls(key.get(JAVA_LONG, VTHREAD_KEY_VTHREAD),
+          table.name(key.get(JAVA_INT, VTHREAD_KEY_NR)), value.get(JAVA_LONG, STATS_COUNT),
+          value.get(JAVA_LONG, STATS_ERRORS), value.get(JAVA_LONG, STATS_TOTAL_NS), value.get(JAVA_LONG, STATS_MAX_NS)));
+      report.dropped("syscalls.vthreadStatsMapFull", overflows.counter(OVERFLOW_VTHREAD_STATS_FULL));
+    }
   }
 
   /**

@@ -38,7 +38,7 @@ class CpuProbeKernelTest {
   @Test
   void countsEverySampleWhenTheStackMapOverflowsAndMatchesThreadCpuTime() throws Exception {
     ThreadRegistry registry = new ThreadRegistry();
-    CpuOptions options = new CpuOptions(true, CpuOptions.Event.CPU, INTERVAL_NS, 0, 64);
+    CpuOptions options = new CpuOptions(true, CpuOptions.Event.CPU, INTERVAL_NS, 0, 64, true);
     JavaSampleIndex javaSamples = new JavaSampleIndex();
     CpuProbe probe = new CpuProbe(options, javaSamples);
     ReportBuilder report = new ReportBuilder();
@@ -92,7 +92,7 @@ class CpuProbeKernelTest {
     assertTrue(Files.isWritable(cpu1), "needs a second CPU that root can take offline: " + cpu1);
     ThreadRegistry registry = new ThreadRegistry();
     JavaSampleIndex javaSamples = new JavaSampleIndex();
-    CpuProbe probe = new CpuProbe(new CpuOptions(true, CpuOptions.Event.CPU, INTERVAL_NS, 0, 1024), javaSamples);
+    CpuProbe probe = new CpuProbe(new CpuOptions(true, CpuOptions.Event.CPU, INTERVAL_NS, 0, 1024, true), javaSamples);
     ReportBuilder report = new ReportBuilder();
     long[] burnerCpuNs = new long[1];
     int[] burnerTid = new int[1];

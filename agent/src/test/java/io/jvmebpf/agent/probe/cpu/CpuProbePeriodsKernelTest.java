@@ -41,7 +41,7 @@ class CpuProbePeriodsKernelTest {
   void periodsAndTheUnexportedPartAddUpToTheWholeProfile() throws Exception {
     ThreadRegistry registry = new ThreadRegistry();
     JavaSampleIndex javaSamples = new JavaSampleIndex();
-    CpuProbe probe = new CpuProbe(new CpuOptions(true, CpuOptions.Event.CPU, INTERVAL_NS, 0, 64), javaSamples);
+    CpuProbe probe = new CpuProbe(new CpuOptions(true, CpuOptions.Event.CPU, INTERVAL_NS, 0, 64, false), javaSamples);
     ReportBuilder report = new ReportBuilder();
     List<ProfileFile> periods = new ArrayList<>();
     try (ThisJvm jvm = ThisJvm.context(registry, javaSamples, new JavaBlockIndex()); probe) {
@@ -50,7 +50,7 @@ class CpuProbePeriodsKernelTest {
       AgentOptions exporting = c.options().withOtel(new OtelOptions(URI.create("http://127.0.0.1:9"), Map.of(),
           Map.of(), OtelOptions.DEFAULT_INTERVAL, true));
       probe.start(new ProbeContext(c.scope(), exporting, c.log(), c.threads(), c.symbols(), c.javaSamples(),
-          c.javaBlocks(), c.javaSockets(), c.spanLinks()));
+          c.javaBlocks(), c.javaSockets(), c.vthreads(), c.spanLinks()));
       Thread burner = new Thread(() -> {
         Random random = new Random(11);
         long until = System.nanoTime() + 10_000_000_000L; // a drain every 3.5 s at most: join delay, then a poll

@@ -59,7 +59,7 @@ class CpuProbeSpanLinksKernelTest {
   void samplesLinkToTheSpanTheirThreadWasIn() throws Exception {
     ThreadRegistry registry = new ThreadRegistry();
     JavaSampleIndex javaSamples = new JavaSampleIndex();
-    CpuProbe probe = new CpuProbe(new CpuOptions(true, CpuOptions.Event.CPU, INTERVAL_NS, 0, 1024), javaSamples);
+    CpuProbe probe = new CpuProbe(new CpuOptions(true, CpuOptions.Event.CPU, INTERVAL_NS, 0, 1024, false), javaSamples);
     ReportBuilder report = new ReportBuilder();
     Phases phases = new Phases();
     long[] cpuNs = new long[3]; // in A, in B, after
@@ -69,7 +69,7 @@ class CpuProbeSpanLinksKernelTest {
       AgentOptions exporting = c.options().withOtel(new OtelOptions(URI.create("http://127.0.0.1:9"), Map.of(),
           Map.of(), OtelOptions.DEFAULT_INTERVAL, true));
       probe.start(new ProbeContext(c.scope(), exporting, c.log(), c.threads(), c.symbols(), c.javaSamples(),
-          c.javaBlocks(), c.javaSockets(), phases));
+          c.javaBlocks(), c.javaSockets(), c.vthreads(), phases));
       Thread burner = new Thread(() -> {
         var bean = ManagementFactory.getThreadMXBean();
         phases.tid = currentTid();

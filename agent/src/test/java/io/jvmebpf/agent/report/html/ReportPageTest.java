@@ -107,7 +107,7 @@ class ReportPageTest {
         new MemoryTimeline.Point(1400, 251L << 20, 7L << 20, 16L << 20)));
     Summary summary = new Summary(new ProcessInfo(7, "jvm", "6.18", Instant.EPOCH, 1400, memory),
         new AgentInfo("1", 0, Map.of(), new Overhead(0, 0, null, null, 0, 0), Map.of()),
-        null, null, List.of(), List.of(), null, null, null, null, null, null);
+        null, null, List.of(), List.of(), null, null, null, null, null, null, null);
     Path json = new SummaryJsonWriter().write(summary, dir);
 
     String html = Files.readString(ReportPage.write(json, List.of(), dir));
