@@ -11,15 +11,9 @@ import io.jvmebpf.smoke.otlp.MetricPoints;
 import io.jvmebpf.smoke.otlp.OtlpReceiver;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -36,26 +30,16 @@ class OtelExtensionIT {
   @Test
   void serverSpansCarryTheirThreadsKernelFigures() throws Exception {
     try (OtlpReceiver receiver = OtlpReceiver.start()) {
-      AgentRun.Running service = AgentRun.of("io.jvmebpf.workloads.HttpSpansWorkload")
-          .asOpenTelemetryExtension()
-          .jvmFlags("-Dotel.exporter.otlp.endpoint=" + receiver.endpoint(),
-              "-Dotel.exporter.otlp.protocol=http/protobuf",
-              "-Dotel.service.name=spans-it",
-              "-Dotel.bsp.schedule.delay=100",
-              "-Dotel.logs.exporter=none")
-          .begin();
-      int port = awaitPort(service);
-      HttpClient client = HttpClient.newHttpClient();
+      OtelService otel = OtelService.start(receiver, "spans-it");
+      AgentRun.Running service = otel.run();
       // Once each first: class loading and the JIT's first compilations are not the request's.
-      get(client, port, "/cpu?warmup");
-      get(client, port, "/sleep?warmup");
+      otel.get("/cpu?warmup");
+      otel.get("/sleep?warmup");
       for (int i = 0; i < REQUESTS; i++) {
-        get(client, port, "/cpu");
-        get(client, port, "/sleep");
+        otel.get("/cpu");
+        otel.get("/sleep");
       }
-      get(client, port, "/stop");
-      assertTrue(service.process().waitFor(60, TimeUnit.SECONDS), "the service did not stop; see " + service.runDir());
-      assertEquals(0, service.process().exitValue(), "see " + service.runDir());
+      otel.stop();
 
       assertTrue(receiver.await(Duration.ofSeconds(10), () -> spans(receiver, "/sleep").size() == REQUESTS),
           "spans received: " + receiver.traces().size() + " requests; see " + service.runDir());
@@ -132,25 +116,6 @@ class OtelExtensionIT {
     long accounted = attribute(span, "jvm_ebpf.cpu.on_ns") + attribute(span, "jvm_ebpf.cpu.off_ns");
     assertTrue(accounted >= duration * 0.95 && accounted <= duration * 1.01,
         span.getName() + ": on + off CPU " + accounted + " ns, duration " + duration + " ns");
-  }
-
-  private static int awaitPort(AgentRun.Running service) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      Optional<String> line = Files.readAllLines(service.stdout()).stream().filter(l -> l.startsWith("listening ")).findFirst();
-      if (line.isPresent()) {
-        return Integer.parseInt(line.get().substring("listening ".length()).trim());
-      }
-      assertTrue(service.process().isAlive(), "the service exited; see " + service.runDir());
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the service did not listen within 60 s; see " + service.runDir());
-  }
-
-  private static void get(HttpClient client, int port, String path) throws Exception {
-    HttpResponse<String> response = client.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, response.statusCode(), path);
   }
 
   /** The measured server spans of {@code path}: the warm-up requests carry a query. */

@@ -8,23 +8,15 @@ import io.jvmebpf.bpf.testing.RequiresBpf;
 import io.jvmebpf.smoke.otlp.OtlpReceiver;
 import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.profiles.v1development.KeyValueAndUnit;
 import io.opentelemetry.proto.profiles.v1development.Link;
 import io.opentelemetry.proto.profiles.v1development.Profile;
 import io.opentelemetry.proto.profiles.v1development.ProfilesDictionary;
 import io.opentelemetry.proto.profiles.v1development.Sample;
 import io.opentelemetry.proto.trace.v1.Span;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -43,26 +35,15 @@ class OtelProfilesIT {
   @Test
   void cpuSamplesHoldTheBurningMethodAndLinkToCpuSpans() throws Exception {
     try (OtlpReceiver receiver = OtlpReceiver.start()) {
-      AgentRun.Running service = AgentRun.of("io.jvmebpf.workloads.HttpSpansWorkload")
-          .asOpenTelemetryExtension()
-          .jvmFlags("-Dotel.exporter.otlp.endpoint=" + receiver.endpoint(),
-              "-Dotel.exporter.otlp.protocol=http/protobuf",
-              "-Dotel.service.name=profiles-it",
-              "-Dotel.bsp.schedule.delay=100",
-              // Metrics stay on: the extension hands the agent the OTLP endpoint only with them.
-              "-Dotel.logs.exporter=none")
-          .begin();
-      int port = awaitPort(service);
-      HttpClient client = HttpClient.newHttpClient();
+      OtelService otel = OtelService.start(receiver, "profiles-it");
+      AgentRun.Running service = otel.run();
       // Once first: class loading and the JIT's first compilations are not the request's.
-      get(client, port, "/cpu?warmup");
+      otel.get("/cpu?warmup");
       for (int i = 0; i < REQUESTS; i++) {
-        get(client, port, "/cpu");
-        get(client, port, "/sleep");
+        otel.get("/cpu");
+        otel.get("/sleep");
       }
-      get(client, port, "/stop");
-      assertTrue(service.process().waitFor(60, TimeUnit.SECONDS), "the service did not stop; see " + service.runDir());
-      assertEquals(0, service.process().exitValue(), "see " + service.runDir());
+      otel.stop();
       assertTrue(receiver.await(Duration.ofSeconds(10), () -> serverSpans(receiver).size() == 2 * REQUESTS + 1),
           "server spans received: " + serverSpans(receiver).size() + "; see " + service.runDir());
       assertEquals(List.of(), receiver.rejected());
@@ -154,24 +135,5 @@ class OtelProfilesIT {
   private static String attribute(List<KeyValue> attributes, String key) {
     return attributes.stream().filter(kv -> kv.getKey().equals(key)).findFirst()
         .map(kv -> kv.getValue().getStringValue()).orElse(null);
-  }
-
-  private static int awaitPort(AgentRun.Running service) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      Optional<String> line = Files.readAllLines(service.stdout()).stream().filter(l -> l.startsWith("listening ")).findFirst();
-      if (line.isPresent()) {
-        return Integer.parseInt(line.get().substring("listening ".length()).trim());
-      }
-      assertTrue(service.process().isAlive(), "the service exited; see " + service.runDir());
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the service did not listen within 60 s; see " + service.runDir());
-  }
-
-  private static void get(HttpClient client, int port, String path) throws Exception {
-    HttpResponse<String> response = client.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, response.statusCode(), path);
   }
 }
