@@ -135,19 +135,10 @@ public final class BpfMap {
     object.requireLoaded("mapping map " + name);
     long page = Libc.pageSize();
     long length = ((long) maxEntries() * valueSize() + page - 1) / page * page;
-    try {
-      MemorySegment callState = Libbpf.callState(arena);
-      MemorySegment address = (MemorySegment) Libc.mmap.invokeExact(callState, MemorySegment.NULL, length,
-          Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, fd(), 0L);
-      if (address.address() == Libc.MAP_FAILED) {
-        throw Errors.failure(Libbpf.errno(callState), "mapping map " + name + " (" + length + " bytes)");
-      }
-      long start = address.address();
-      return address.reinterpret(length, arena,
-          unused -> { if (keepAddressRange) replaceWithAnonymous(start, length); else unmap(start, length); });
-    } catch (Throwable t) {
-      throw Errors.rethrow(t);
-    }
+    long start = Libc.mmapShared(Libbpf.callState(arena), fd(), length, Libc.PROT_READ | Libc.PROT_WRITE, 0L,
+        "mapping map " + name);
+    return MemorySegment.ofAddress(start).reinterpret(length, arena,
+        unused -> { if (keepAddressRange) replaceWithAnonymous(start, length); else Libc.munmapQuietly(start, length); });
   }
 
   private static void replaceWithAnonymous(long address, long length) {
@@ -157,14 +148,6 @@ public final class BpfMap {
           Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS | Libc.MAP_FIXED, -1, 0L);
     } catch (Throwable t) {
       // MAP_FIXED over our own mapping fails only without memory; the map then stays mapped.
-    }
-  }
-
-  private static void unmap(long address, long length) {
-    try {
-      int unused = (int) Libc.munmap.invokeExact(MemorySegment.ofAddress(address), length);
-    } catch (Throwable t) {
-      // Nothing to do about it while closing; munmap only fails on arguments we got from mmap.
     }
   }
 

@@ -66,6 +66,32 @@ final class Libc {
     return size;
   }
 
+  /**
+   * Maps {@code length} bytes of {@code fd} from {@code offset}, shared, and returns the address;
+   * {@code doing} names it in the error. {@code callState} from {@link Libbpf#callState}.
+   */
+  static long mmapShared(MemorySegment callState, int fd, long length, int protection, long offset, String doing) {
+    MemorySegment address;
+    try {
+      address = (MemorySegment) mmap.invokeExact(callState, MemorySegment.NULL, length, protection, MAP_SHARED, fd, offset);
+    } catch (Throwable t) {
+      throw Errors.rethrow(t);
+    }
+    if (address.address() == MAP_FAILED) {
+      throw Errors.failure(Libbpf.errno(callState), doing + " (" + length + " bytes)");
+    }
+    return address.address();
+  }
+
+  /** Unmaps what {@link #mmapShared} mapped, when closing: nothing to do about a failure then. */
+  static void munmapQuietly(long address, long length) {
+    try {
+      int unused = (int) munmap.invokeExact(MemorySegment.ofAddress(address), length);
+    } catch (Throwable t) {
+      // munmap only fails on arguments we got from mmap.
+    }
+  }
+
   private static MethodHandle downcall(String name, MemoryLayout result, MemoryLayout... args) {
     return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(result, args));
   }

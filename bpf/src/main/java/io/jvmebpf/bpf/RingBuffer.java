@@ -217,25 +217,9 @@ public final class RingBuffer implements AutoCloseable {
     return (int) Math.min(records, Integer.MAX_VALUE);
   }
 
-  private MemorySegment mmap(int fd, long length, int protection, long offset) throws Throwable {
-    MemorySegment address =
-        (MemorySegment)
-            Libc.mmap.invokeExact(
-                callState, MemorySegment.NULL, length, protection, Libc.MAP_SHARED, fd, offset);
-    if (address.address() == Libc.MAP_FAILED) {
-      throw Errors.failure(
-          Libbpf.errno(callState), "mapping ring buffer " + mapName + " (" + length + " bytes)");
-    }
-    long start = address.address();
-    return address.reinterpret(length, arena, unused -> unmap(start, length));
-  }
-
-  private static void unmap(long address, long length) {
-    try {
-      int unused = (int) Libc.munmap.invokeExact(MemorySegment.ofAddress(address), length);
-    } catch (Throwable t) {
-      // Nothing to do about it while closing; munmap only fails on arguments we got from mmap.
-    }
+  private MemorySegment mmap(int fd, long length, int protection, long offset) {
+    long start = Libc.mmapShared(callState, fd, length, protection, offset, "mapping ring buffer " + mapName);
+    return MemorySegment.ofAddress(start).reinterpret(length, arena, unused -> Libc.munmapQuietly(start, length));
   }
 
   private static void closeQuietly(int fd) {
