@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jvmti_fail.h"
 #include "jvmti_helper.h"
 #include "jvmti_log.h"
 #include "jvmti_names.h"
@@ -257,16 +258,6 @@ static void JNICALL on_dynamic_code_generated(jvmtiEnv *env, const char *name, c
 }
 
 /* Formats the sentence start() returns; always returns -1. */
-static int fail(char *error, size_t error_cap, const char *format, ...) {
-  if (error != NULL && error_cap > 0) {
-    va_list args;
-    va_start(args, format);
-    vsnprintf(error, error_cap, format, args);
-    va_end(args);
-  }
-  return -1;
-}
-
 static void disable_events(void) {
   for (int i = 0; i < EVENT_COUNT; i++) {
     (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_DISABLE, EVENTS[i], NULL);

@@ -21,6 +21,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "jvmti_fail.h"
 #include "jvmti_vthreads.h"
 
 #define MOUNT_EVENT "com.sun.hotspot.events.VirtualThreadMount"
@@ -164,16 +165,6 @@ static void JNICALL on_unmount(jvmtiEnv *jvmti, ...) {
   (void)jvmti;
   count(JVMEBPF_VT_UNMOUNTS);
   publish(current_tid(), 0);
-}
-
-static int fail(char *error, size_t error_cap, const char *format, ...) {
-  if (error != NULL && error_cap > 0) {
-    va_list args;
-    va_start(args, format);
-    vsnprintf(error, error_cap, format, args);
-    va_end(args);
-  }
-  return -1;
 }
 
 /*
