@@ -150,7 +150,8 @@ class CpuProbeKernelTest {
     }
   }
 
-  private static void recurse(int depth) {
+  /** Burns CPU {@code depth} frames down: a distinct stack per depth. */
+  static void recurse(int depth) {
     if (depth == 0) {
       long x = System.nanoTime();
       for (int i = 0; i < 20_000; i++) {

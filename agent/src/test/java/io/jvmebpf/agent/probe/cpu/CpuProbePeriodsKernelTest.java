@@ -35,7 +35,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RequiresBpf.class)
 class CpuProbePeriodsKernelTest {
   private static final long INTERVAL_NS = 1_000_000;
-  private static volatile long sink;
 
   @Test
   void periodsAndTheUnexportedPartAddUpToTheWholeProfile() throws Exception {
@@ -55,7 +54,7 @@ class CpuProbePeriodsKernelTest {
         Random random = new Random(11);
         long until = System.nanoTime() + 10_000_000_000L; // a drain every 3.5 s at most: join delay, then a poll
         while (System.nanoTime() < until) {
-          recurse(1 + random.nextInt(120));
+          CpuProbeKernelTest.recurse(1 + random.nextInt(120)); // stacks of many depths
         }
       }, "period-burner");
       burner.start();
@@ -98,18 +97,5 @@ class CpuProbePeriodsKernelTest {
       }
     }
     return counts;
-  }
-
-  private static void recurse(int depth) {
-    if (depth == 0) {
-      long x = System.nanoTime();
-      for (int i = 0; i < 20_000; i++) {
-        x ^= x << 13;
-        x ^= x >>> 7;
-      }
-      sink = x;
-      return;
-    }
-    recurse(depth - 1);
   }
 }
