@@ -4,6 +4,7 @@ import io.jvmebpf.agent.otel.SpanLink;
 import io.jvmebpf.agent.otel.SpanLinks;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A session's span hook: at a server or consumer span's start it reads the thread's running
@@ -16,10 +17,11 @@ final class SpanAttribution implements SpanLinks {
   private final ThreadLocal<SpanThread> threads = new ThreadLocal<>();
   private final ConcurrentHashMap<Integer, SpanThread> byTid = new ConcurrentHashMap<>();
   private final SpanNames names = new SpanNames();
-  private final AtomicLong ended = new AtomicLong();
-  private final AtomicLong attributed = new AtomicLong();
-  private final AtomicLong wallNs = new AtomicLong();
-  private final AtomicLong attributedWallNs = new AtomicLong();
+  // Every request thread's span ends here: adders, not one word all of them contend for.
+  private final LongAdder ended = new LongAdder();
+  private final LongAdder attributed = new LongAdder();
+  private final LongAdder wallNs = new LongAdder();
+  private final LongAdder attributedWallNs = new LongAdder();
   private final AtomicLong slotsFull = new AtomicLong();
 
   SpanAttribution(ThreadSlots slots) {
@@ -46,8 +48,8 @@ final class SpanAttribution implements SpanLinks {
    * figures for it in {@code deltas}, when it was started here.
    */
   boolean end(String name, long spanId, long latencyNs, long[] deltas) {
-    ended.incrementAndGet();
-    wallNs.addAndGet(latencyNs);
+    ended.increment();
+    wallNs.add(latencyNs);
     SpanThread thread = threads.get();
     if (thread == null || thread.slot < 0) {
       return false;
@@ -68,8 +70,8 @@ final class SpanAttribution implements SpanLinks {
     thread.depth = level; // spans opened above it and never ended here are dropped with it
     long wall = endNs - thread.openStartNs[level];
     names.add(name, wall, deltas);
-    attributed.incrementAndGet();
-    attributedWallNs.addAndGet(wall);
+    attributed.increment();
+    attributedWallNs.add(wall);
     return true;
   }
 
@@ -95,7 +97,7 @@ final class SpanAttribution implements SpanLinks {
   }
 
   SpanSummary summary() {
-    return new SpanSummary(ended.get(), attributed.get(), wallNs.get(), attributedWallNs.get(),
+    return new SpanSummary(ended.sum(), attributed.sum(), wallNs.sum(), attributedWallNs.sum(),
         slotsFull.get(), names.snapshot());
   }
 }
